@@ -1,0 +1,24 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+#: ../shared/datasets beside the repository (absent in a user's fresh clone)
+SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+@pytest.fixture
+def shared_datasets() -> Path:
+    """Path to ../shared/datasets; skips the test cleanly when it is absent."""
+    if not (SHARED_DATASETS / "mnist").is_dir():
+        pytest.skip("../shared/datasets not present (only on developer/CI machines)")
+    return SHARED_DATASETS
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
