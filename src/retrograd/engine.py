@@ -1,23 +1,37 @@
 """The backward pass: walk the recorded graph from the loss to every weight.
 
-``loss.backward()`` lands here. The graph is a DAG of *nodes* (op instances,
-see :mod:`retrograd.function`); each non-leaf tensor points at the node that
-made it, and each node points at its input tensors.
+``loss.backward()`` lands in :func:`run_backward`. The graph is a DAG of *nodes*
+(op instances, see :mod:`retrograd.function`); each non-leaf tensor points at
+the node that made it (``tensor._node``), and each node points at its input
+tensors (``node.inputs``). Leaves -- inputs and weights -- have no node.
 
-1. ``topological_order`` lists the nodes reachable from the loss so that every
-   node comes before the nodes that produced its inputs (output layer first,
-   then hidden layers -- the order of the classic backprop algorithm). It is
-   iterative, so a chain of 100,000 ops never hits Python's recursion limit,
-   and deterministic: the same graph always gives the same order.
-2. ``run_backward`` seeds dL/dL = 1 and visits the nodes in that order. Each
-   node receives the *total* gradient of the loss w.r.t. its output (all paths
-   summed: the multivariate chain rule) and turns it into gradients for its
-   inputs with its own derivative rule. Gradients for leaf tensors (weights)
-   accumulate into ``.grad``.
+The walk, in three ideas
+------------------------
+1. **Order.** A node may only run its derivative rule once it holds the *total*
+   gradient of the loss w.r.t. its output, i.e. after every op that consumed that
+   output has passed its share back. Every node carries a creation number
+   (``node.seq``), and an op's inputs always exist before the op runs, so a node's
+   number is larger than those of the nodes that fed it. Visiting nodes from the
+   largest number down is therefore a valid order: output layer first, then hidden
+   layers -- the order of the classic backpropagation algorithm. A heap hands out
+   the largest pending number each time. No recursion anywhere, so a chain of
+   100,000 ops is fine, and the order depends only on the graph: the same graph
+   gives bit-identical gradients.
+2. **Summing paths.** When a tensor feeds several ops, each sends back a gradient;
+   they are summed in ``node.pending`` (the multivariate chain rule) before that node
+   runs. Gradients for leaves accumulate into ``.grad`` (as in PyTorch: call
+   ``zero_grad()`` between steps).
+3. **Broadcasting.** If an input was broadcast in the forward pass, its gradient
+   arrives with the output's shape; it is summed back to the input's shape here, in
+   one place (:func:`retrograd.ops.broadcast.sum_to_shape`), not in every op.
+
+After a node has run, its saved arrays are dropped (``node.release()``) unless
+``retain_graph=True``; a second backward through it then raises a clear error.
 """
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 from retrograd.function import Function, check_finite_grad
@@ -29,77 +43,91 @@ if TYPE_CHECKING:
 
 
 def topological_order(root: Function) -> list[Function]:
-    """Nodes reachable from ``root``, each before the nodes that feed it.
+    """Every node reachable from ``root``, each before the nodes that feed it.
 
-    Depth-first search with an explicit stack: a node is appended to the
-    post-order only after everything it depends on, and the reversed
-    post-order is a topological order starting at ``root``.
+    This is the order :func:`run_backward` visits them in (largest creation number
+    first); exposed for tools that draw or narrate the graph.
     """
-    post_order: list[Function] = []
-    visited: set[int] = set()
-    stack: list[tuple[Function, bool]] = [(root, False)]
+    seen = {id(root)}
+    nodes = [root]
+    stack = [root]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            post_order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for t in node.inputs:
+        for t in stack.pop().inputs:
             parent = t._node
-            if parent is not None and id(parent) not in visited:
-                stack.append((parent, False))
-    post_order.reverse()
-    return post_order
+            if parent is not None and id(parent) not in seen:
+                seen.add(id(parent))
+                nodes.append(parent)
+                stack.append(parent)
+    nodes.sort(key=lambda n: n.seq, reverse=True)
+    return nodes
 
 
 def _accumulate_leaf(t: Tensor, g: Any) -> None:
-    # Never in place: ``g`` may be shared with another input's gradient.
-    t.grad = g if t.grad is None else t.grad + g
+    """``t.grad += g`` as PyTorch does, but never in place: ``g`` (and the old ``.grad``)
+    may be shared with another tensor's gradient."""
+    if t.grad is None:
+        # a read-only array here is a broadcast view (e.g. from sum): store a real array
+        t.grad = g if g.flags.writeable else g.copy()
+    else:
+        t.grad = t.grad + g
+
+
+def _freed_graph_error(node: Function) -> RuntimeError:
+    return RuntimeError(
+        f"Trying to backward through the graph a second time (node {node.name}): its saved "
+        "arrays were freed after the first backward. Call backward(retain_graph=True) the "
+        "first time if you need to go through the graph twice."
+    )
 
 
 def run_backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
-    """Backpropagate ``grad`` (dL/droot) to every leaf that requires grad."""
+    """Backpropagate ``grad`` (dL/droot) to every leaf that requires grad.
+
+    Parameters
+    ----------
+    root : Tensor
+        The tensor ``backward()`` was called on (usually the scalar loss).
+    grad : ndarray
+        dL/droot, with ``root``'s shape and dtype (1 for a scalar loss).
+    retain_graph : bool
+        Keep every node's saved arrays so the graph can be walked again.
+    """
     node = root._node
     if node is None:  # backward on a leaf: its gradient is the seed itself
-        _accumulate_leaf(root, grad)
+        _accumulate_leaf(root, grad.copy())
         return
-    order = topological_order(node)
-    # grads[id(node)] = dL/d(output of node), summed over every path so far.
-    grads: dict[int, Any] = {id(node): grad}
     anomaly = state.anomaly
-    for node in order:
-        grad_out = grads.pop(id(node), None)
-        if node.released:
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time (node {node.name}): "
-                "its saved arrays were freed after the first backward. "
-                "Call backward(retain_graph=True) the first time if you need to go twice."
-            )
-        if grad_out is None:  # no path from the loss reaches this node's output
+    node.pending = grad
+    heap: list[tuple[int, Function]] = [(-node.seq, node)]  # max-heap on creation number
+    try:
+        while heap:
+            node = heappop(heap)[1]
+            grad_out, node.pending = node.pending, None
+            if node.released:
+                raise _freed_graph_error(node)
+            if node.retained_output is not None:
+                _accumulate_leaf(node.retained_output, grad_out)
+            # the op's own derivative rule: dL/d(output) -> dL/d(each input)
+            input_grads = node.backward(grad_out)
+            if type(input_grads) is not tuple:
+                input_grads = (input_grads,)
+            for t, g in zip(node.inputs, input_grads):
+                if g is None or not t.requires_grad:
+                    continue
+                if anomaly:
+                    check_finite_grad(g, node)
+                if g.shape != t.data.shape:  # undo broadcasting, in this one place
+                    g = sum_to_shape(g, t.data.shape)
+                parent = t._node
+                if parent is None:
+                    _accumulate_leaf(t, g)
+                elif parent.pending is None:  # first path to reach this node
+                    parent.pending = g
+                    heappush(heap, (-parent.seq, parent))
+                else:  # another path: the chain rule sums them
+                    parent.pending = parent.pending + g
             if not retain_graph:
                 node.release()
-            continue
-        if node.retained_output is not None:
-            _accumulate_leaf(node.retained_output, grad_out)
-        input_grads = node.backward(grad_out)
-        if type(input_grads) is not tuple:
-            input_grads = (input_grads,)
-        for t, g in zip(node.inputs, input_grads):
-            if g is None or not t.requires_grad:
-                continue
-            if anomaly:
-                check_finite_grad(g, node)
-            if g.shape != t.data.shape:  # undo broadcasting, in this one place
-                g = sum_to_shape(g, t.data.shape)
-            parent = t._node
-            if parent is None:
-                _accumulate_leaf(t, g)
-            else:
-                key = id(parent)
-                prev = grads.get(key)
-                grads[key] = g if prev is None else prev + g
-        if not retain_graph:
-            node.release()
+    finally:
+        for _, waiting in heap:  # only after an error: leave no stale gradients behind
+            waiting.pending = None

@@ -33,6 +33,7 @@ Rules every op follows
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -59,11 +60,20 @@ class Function:
         if cls.__dict__.get("registered", True):
             REGISTRY[cls.__name__] = cls
 
-    def __init__(self) -> None:
-        self.inputs: tuple[Tensor, ...] = ()
-        self.saved: tuple[Any, ...] | None = ()
-        self.released = False
-        self.retained_output: Tensor | None = None
+    # Graph bookkeeping, as class-level defaults so creating a node costs nothing extra;
+    # ``apply`` and the engine set them on the instance when needed.
+    #: the input tensors (set only when the result is recorded for backward)
+    inputs: tuple[Tensor, ...] = ()
+    #: arrays kept by ``save_for_backward``; None once backward has freed them
+    saved: tuple[Any, ...] | None = ()
+    #: True after backward freed this node (a second backward through it is an error)
+    released: bool = False
+    #: the output tensor, when ``retain_grad()`` asked to keep its gradient
+    retained_output: Tensor | None = None
+    #: creation order: inputs always come from nodes with a smaller number
+    seq: int = 0
+    #: dL/d(output) summed so far during a backward pass (engine only)
+    pending: Any = None
 
     # -- the two rules ----------------------------------------------------
     def forward(self, *arrays: Any, **params: Any) -> Any:  # pragma: no cover - abstract
@@ -75,6 +85,14 @@ class Function:
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for ``backward``; read them back from ``self.saved``."""
         self.saved = arrays
+
+    def needs_grad(self, i: int) -> bool:
+        """In ``backward``: whether input ``i`` wants a gradient.
+
+        Return ``None`` for an input that does not, and skip computing it: the
+        input batch of a first layer, a loss target, a constant factor.
+        """
+        return self.inputs[i].requires_grad
 
     # -- graph bookkeeping ------------------------------------------------
     @property
@@ -103,22 +121,41 @@ class Function:
             ``forward``.
         """
         node = cls()
-        out_data = node.forward(*[t.data for t in inputs], **params)
+        try:
+            out_data = node.forward(*[t.data for t in inputs], **params)
+        except ValueError as exc:
+            raise _clear_value_error(exc, node, inputs) from None
         if state.anomaly:
             _check_finite(out_data, node, inputs, "forward output")
-        requires_grad = state.grad_enabled and any(t.requires_grad for t in inputs)
-        if requires_grad:
-            node.inputs = inputs
-            return Tensor._make(out_data, node, True)
+        if state.grad_enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    node.inputs = inputs
+                    node.seq = next(_sequence)
+                    return Tensor._make(out_data, node, True)
         return Tensor._make(out_data, None, False)
+
+
+_sequence = itertools.count(1)
+
+
+def _clear_value_error(exc: ValueError, node: Function, inputs: tuple[Tensor, ...]) -> Exception:
+    """NumPy's broadcasting errors do not say which op failed: name it and the shapes."""
+    msg = str(exc).lower()
+    if "broadcast" not in msg or node.name.lower() in msg:  # already a clear message
+        return exc
+    shapes = " and ".join(str(t.shape) for t in inputs)
+    return ValueError(
+        f"{node.name}: input shapes {shapes} do not broadcast together (NumPy rules: "
+        "trailing axes must be equal or 1)"
+    )
 
 
 def _check_finite(array: Any, node: Function, inputs: tuple[Tensor, ...], what: str) -> None:
     if array is not None and array.dtype.kind in "fc" and not np.isfinite(array).all():
         shapes = ", ".join(str(t.shape) for t in inputs)
         raise FloatingPointError(
-            f"{node.name}: non-finite values (NaN or Inf) in its {what}; "
-            f"input shapes ({shapes})"
+            f"{node.name}: non-finite values (NaN or Inf) in its {what}; input shapes ({shapes})"
         )
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _State:
-    """Process-wide flags read by every op (kept in one tiny object for speed)."""
-
-    __slots__ = ("grad_enabled", "anomaly")
+class _State(threading.local):
+    """Flags read by every op, one set per thread (as PyTorch's grad mode): a thread
+    evaluating under ``no_grad`` never stops another thread from recording its graph."""
 
     def __init__(self) -> None:
         self.grad_enabled = True

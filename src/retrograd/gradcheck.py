@@ -77,9 +77,7 @@ def gradcheck(
     cotangents = [rng.standard_normal(o.shape) for o in outs]
 
     def scalar_value() -> float:
-        return float(
-            sum(np.sum(o.data * v) for o, v in zip(_as_tensors(fn(*inputs)), cotangents))
-        )
+        return float(sum(np.sum(o.data * v) for o, v in zip(_as_tensors(fn(*inputs)), cotangents)))
 
     # analytic: backward of sum(out * v)
     for t in inputs:

@@ -21,6 +21,7 @@ import numpy as np
 
 from retrograd import backend, function
 from retrograd.engine import run_backward
+from retrograd.grad_mode import state
 
 ArrayLike = Any
 
@@ -132,10 +133,22 @@ class Tensor:
         return Tensor._make(self.data, None, False)
 
     def astype(self, dtype: Any) -> Tensor:
-        """A copy with another dtype (differentiable between floating dtypes)."""
-        from retrograd.ops.elementwise import Cast
+        """A copy with another dtype (differentiable between floating dtypes).
 
-        return Cast.apply(self, dtype=np.dtype(dtype))
+        Casting to an integer or boolean dtype gives a constant (no gradient).
+        """
+        dtype = np.dtype(dtype)
+        if dtype.kind not in "fc":
+            return Tensor._make(self.data.astype(dtype), None, False)
+        return _ops.Cast.apply(self, dtype=dtype)
+
+    def float(self) -> Tensor:
+        """This tensor in the default floating dtype (float32 unless changed)."""
+        return self.astype(backend.get_default_dtype())
+
+    def double(self) -> Tensor:
+        """This tensor as float64."""
+        return self.astype(np.float64)
 
     def requires_grad_(self, flag: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (only floating tensors can require grad)."""
@@ -170,6 +183,12 @@ class Tensor:
     def __bool__(self) -> bool:
         return bool(self.data)
 
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
     def __hash__(self) -> int:
         return id(self)
 
@@ -203,7 +222,7 @@ class Tensor:
                     f"shape {self.shape}; pass the gradient of the loss w.r.t. this tensor: "
                     "t.backward(grad)"
                 )
-            g = np.ones_like(self.data)
+            g = np.ones(self.data.shape, dtype=self.data.dtype)
         else:
             g = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if g.shape != self.shape:
@@ -214,62 +233,110 @@ class Tensor:
 
     # -- lifting constants into tensors -------------------------------------
     def _lift(self, other: ArrayLike) -> Tensor:
-        """Turn a scalar/array operand into a tensor of this tensor's dtype."""
+        """Turn an operand into a tensor that can meet this one in an op (dtype policy).
+
+        * two floating tensors must have the same dtype (``TypeError`` otherwise);
+        * Python scalars, raw arrays and integer/boolean tensors take this tensor's
+          floating dtype (they are constants: no gradient flows to them).
+        """
         if isinstance(other, Tensor):
             a, b = self.data.dtype, other.data.dtype
-            if a != b and a.kind == "f" and b.kind == "f":
-                raise TypeError(
-                    f"dtype mismatch: {a} and {b} tensors in one op; retrograd never mixes "
-                    f"floating dtypes silently -- cast one with .astype()"
-                )
+            if a == b:
+                return other
+            if a.kind == "f":
+                if b.kind == "f":
+                    raise TypeError(
+                        f"dtype mismatch: {a} and {b} tensors in one op; retrograd never mixes "
+                        f"floating dtypes silently -- cast one with .astype()"
+                    )
+                return Tensor._make(other.data.astype(a), None, False)
             return other
-        dtype = self.data.dtype if self.data.dtype.kind == "f" else None
-        return Tensor._make(np.asarray(other, dtype=dtype), None, False)
+        if self.data.dtype.kind == "f":
+            return Tensor._make(np.asarray(other, dtype=self.data.dtype), None, False)
+        arr = np.asarray(other)
+        if arr.dtype.kind == "f":  # an integer tensor meets a float: both become floating
+            arr = arr.astype(backend.get_default_dtype())
+        return Tensor._make(arr, None, False)
+
+    def _pair(self, other: ArrayLike) -> tuple[Tensor, Tensor]:
+        """``(self, other)`` ready for a binary op: same floating dtype, or both non-floating."""
+        b = self._lift(other)
+        if self.data.dtype.kind != "f" and b.data.dtype.kind == "f":
+            return b._lift(self), b
+        return self, b
 
     # -- operators (each is one op in retrograd.ops) -------------------------
     def __add__(self, other: ArrayLike) -> Tensor:
-        return _ops.Add.apply(self, self._lift(other))
+        return _ops.Add.apply(*self._pair(other))
 
     def __radd__(self, other: ArrayLike) -> Tensor:
-        return _ops.Add.apply(self._lift(other), self)
+        a, b = self._pair(other)
+        return _ops.Add.apply(b, a)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        return _ops.Sub.apply(self, self._lift(other))
+        return _ops.Sub.apply(*self._pair(other))
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return _ops.Sub.apply(self._lift(other), self)
+        a, b = self._pair(other)
+        return _ops.Sub.apply(b, a)
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        return _ops.Mul.apply(self, self._lift(other))
+        return _ops.Mul.apply(*self._pair(other))
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
-        return _ops.Mul.apply(self._lift(other), self)
+        a, b = self._pair(other)
+        return _ops.Mul.apply(b, a)
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        return _ops.Div.apply(self, self._lift(other))
+        a, b = self._pair(other)
+        if a.data.dtype.kind != "f":  # true division of integers gives floats
+            a, b = a.astype(backend.get_default_dtype()), b.astype(backend.get_default_dtype())
+        return _ops.Div.apply(a, b)
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return _ops.Div.apply(self._lift(other), self)
+        a, b = self._pair(other)
+        if a.data.dtype.kind != "f":
+            a, b = a.astype(backend.get_default_dtype()), b.astype(backend.get_default_dtype())
+        return _ops.Div.apply(b, a)
 
     def __pow__(self, other: ArrayLike) -> Tensor:
-        if isinstance(other, Tensor):
-            return _ops.Pow.apply(self, self._lift(other))
+        if isinstance(other, Tensor) or np.ndim(other) != 0:
+            return _ops.Pow.apply(*self._pair(other))
         return _ops.PowScalar.apply(self, exponent=float(other))
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
-        return _ops.Pow.apply(self._lift(other), self)
+        a, b = self._pair(other)
+        return _ops.Pow.apply(b, a)
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        return _ops.MatMul.apply(self, self._lift(other))
+        return _ops.MatMul.apply(*self._pair(other))
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return _ops.MatMul.apply(self._lift(other), self)
+        a, b = self._pair(other)
+        return _ops.MatMul.apply(b, a)
 
     def __neg__(self) -> Tensor:
         return _ops.Neg.apply(self)
 
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return _ops.Abs.apply(self)
+
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.GetItem.apply(self, index=_index_arrays(index))
+
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
+        """In-place assignment, allowed only outside the graph (see docs/ops.md)."""
+        if self._node is not None or (self.requires_grad and state.grad_enabled):
+            raise RuntimeError(
+                "in-place assignment into a tensor that requires grad is not supported (it "
+                "would silently change values saved for backward); build the result with "
+                "retrograd.where, concatenate or pad, or, for a weight, assign under "
+                "retrograd.no_grad()"
+            )
+        self.data[_index_arrays(index)] = _data(value)
 
     # comparisons give boolean tensors (not differentiable)
     def __lt__(self, other: ArrayLike) -> Tensor:
@@ -375,6 +442,51 @@ class Tensor:
 
     def relu(self) -> Tensor:
         return _ops.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return _ops.LeakyReLU.apply(self, negative_slope=negative_slope)
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        return _ops.ELU.apply(self, alpha=alpha)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        return _ops.GELU.apply(self, approximate=approximate)
+
+    def softplus(self) -> Tensor:
+        return _ops.Softplus.apply(self)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return _ops.Softmax.apply(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return _ops.LogSoftmax.apply(self, axis=axis)
+
+    def maximum(self, other: ArrayLike) -> Tensor:
+        return _ops.Maximum.apply(*self._pair(other))
+
+    def minimum(self, other: ArrayLike) -> Tensor:
+        return _ops.Minimum.apply(*self._pair(other))
+
+    def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
+        """``self`` where ``condition`` holds, else ``other`` (as ``torch.Tensor.where``)."""
+        from retrograd.functional import where
+
+        return where(condition, self, other)
+
+    def matmul(self, other: ArrayLike) -> Tensor:
+        return self @ other
+
+    def pow(self, exponent: ArrayLike) -> Tensor:
+        return self**exponent
+
+    def neg(self) -> Tensor:
+        return -self
+
+    def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
+        return _ops.Pad.apply(self, pad_width=pad_width, value=value)
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        return _ops.BroadcastTo.apply(self, shape=tuple(shape))
 
 
 def _data(x: ArrayLike) -> Any:

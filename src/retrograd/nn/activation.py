@@ -1,4 +1,20 @@
-"""Activation layers (modules wrapping :mod:`retrograd.functional`)."""
+"""Activation layers: modules wrapping the activation ops of :mod:`retrograd.functional`.
+
+Every activation here works elementwise (``Softmax``/``LogSoftmax`` along one
+axis), so the output has the input's shape. The derivative rules live with the
+ops in :mod:`retrograd.ops.activation`.
+
+Shape
+-----
+input ``(*)`` -> output ``(*)`` (same shape).
+
+Examples
+--------
+>>> import retrograd as rg
+>>> from retrograd import nn
+>>> nn.ReLU()(rg.tensor([-1.0, 0.0, 2.0]))
+tensor([0., 0., 2.])
+"""
 
 from __future__ import annotations
 
@@ -8,32 +24,81 @@ from retrograd.tensor import Tensor
 
 
 class Sigmoid(Module):
-    """y = 1 / (1 + e^-x)"""
+    """Logistic function ``y = 1 / (1 + e^-x)``; derivative ``y (1 - y)``.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``, values in (0, 1).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.Sigmoid()(rg.tensor([0.0]))
+    tensor([0.5])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.sigmoid(x)
 
 
 class Tanh(Module):
-    """y = tanh x"""
+    """Hyperbolic tangent ``y = tanh x``; derivative ``1 - y^2``.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``, values in (-1, 1).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.Tanh()(rg.tensor([0.0]))
+    tensor([0.])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.tanh(x)
 
 
 class ReLU(Module):
-    """y = max(x, 0)"""
+    """Rectified linear unit ``y = max(x, 0)``; derivative 1 for x > 0, else 0.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.ReLU()(rg.tensor([-2.0, 3.0]))
+    tensor([0., 3.])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.relu(x)
 
 
 class LeakyReLU(Module):
-    """y = x if x > 0 else negative_slope * x"""
+    """``y = x`` for x > 0, else ``negative_slope * x`` (no dead units).
+
+    Parameters
+    ----------
+    negative_slope : float
+        Slope for negative inputs.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.LeakyReLU(0.1)(rg.tensor([-2.0, 3.0]))
+    tensor([-0.2,  3. ])
+    """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = float(negative_slope)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
@@ -43,11 +108,27 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """y = x if x > 0 else alpha (e^x - 1)"""
+    """Exponential linear unit: ``y = x`` for x > 0, else ``alpha (e^x - 1)``.
+
+    Parameters
+    ----------
+    alpha : float
+        Value approached for very negative inputs is ``-alpha``.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.ELU()(rg.tensor([1.0])).shape
+    (1,)
+    """
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = alpha
+        self.alpha = float(alpha)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.elu(x, self.alpha)
@@ -57,25 +138,81 @@ class ELU(Module):
 
 
 class GELU(Module):
-    """Gaussian error linear unit (tanh approximation)."""
+    """Gaussian error linear unit ``y = x * Phi(x)``, Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    approximate : {"none", "tanh"}
+        ``"none"`` (default, as PyTorch): exact, through erf; ``"tanh"``:
+        ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.GELU()(rg.tensor([0.0]))
+    tensor([0.])
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.gelu(x)
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return "" if self.approximate == "none" else f"approximate={self.approximate!r}"
 
 
 class Softplus(Module):
-    """y = ln(1 + e^x)"""
+    """Smooth ReLU ``y = ln(1 + e^x)``; derivative ``sigmoid(x)``.
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``, values > 0.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.Softplus()(rg.tensor([0.0]))
+    tensor([0.6931472])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.softplus(x)
 
 
 class Softmax(Module):
-    """Softmax along ``axis`` (default: last)."""
+    """``y_i = e^x_i / sum_j e^x_j`` along ``axis``: turns scores into probabilities.
+
+    For training a classifier, feed the raw scores (logits) to
+    :class:`~retrograd.nn.CrossEntropyLoss` instead (it is fused and stable).
+
+    Parameters
+    ----------
+    axis : int
+        The axis that sums to 1 (default: the last).
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.Softmax()(rg.tensor([[0.0, 0.0]]))
+    tensor([[0.5, 0.5]])
+    """
 
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
-        self.axis = axis
+        self.axis = int(axis)
 
     def forward(self, x: Tensor) -> Tensor:
         return F.softmax(x, self.axis)
@@ -85,14 +222,44 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
-    """log softmax along ``axis`` (default: last)."""
+    """``log softmax(x)`` along ``axis``, via log-sum-exp (finite for any logits).
+
+    Pair it with :class:`~retrograd.nn.NLLLoss`; together they equal cross-entropy.
+
+    Parameters
+    ----------
+    axis : int
+        The axis to normalise over (default: the last).
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.nn.LogSoftmax()(rg.tensor([[1e4, 0.0]]))
+    tensor([[     0., -10000.]])
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return F.log_softmax(x, self.axis)
 
 
 class Identity(Module):
-    """y = x (a placeholder layer; also the 'linear' activation)."""
+    """``y = x``: a placeholder layer (also the 'linear' activation).
+
+    Shape
+    -----
+    input ``(*)`` -> output ``(*)``, the same tensor.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0])
+    >>> rg.nn.Identity()(x) is x
+    True
+    """
 
     def forward(self, x: Tensor) -> Tensor:
         return x

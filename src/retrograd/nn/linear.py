@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -52,12 +53,18 @@ class Linear(Module):
     ) -> None:
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        dt = dtype or get_default_dtype()
+        if in_features < 0 or out_features < 0:
+            raise ValueError(
+                f"Linear: in_features and out_features must be >= 0, got {in_features} and "
+                f"{out_features}"
+            )
+        dt = get_default_dtype() if dtype is None else np.dtype(dtype)
         self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dt)
         self.bias = Parameter(np.zeros(out_features), dtype=dt) if bias else None
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
+        """Draw fresh weights: U(-1/sqrt(in), 1/sqrt(in)) for W and b (PyTorch's default)."""
         bound = 1.0 / math.sqrt(self.in_features) if self.in_features else 0.0
         init.uniform_(self.weight, -bound, bound, rng)
         if self.bias is not None:
@@ -69,9 +76,11 @@ class Linear(Module):
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{type(self).__name__}(in_features={self.in_features}, out_features="
-                f"{self.out_features}): input of shape {x.shape} does not fit; expected "
-                f"(..., {self.in_features})"
+                f"{self.out_features}): input of shape {x.shape} does not fit weight of shape "
+                f"{self.weight.shape}; expected input (..., {self.in_features})"
             )
+        if x.dtype.kind in "biu":  # integer/boolean features: compute in the weights' dtype
+            x = Tensor._make(x.data.astype(self.weight.dtype), None, False)
         if x.dtype != self.weight.dtype and x.dtype.kind == "f":
             raise TypeError(
                 f"{type(self).__name__}: input dtype {x.dtype} differs from the weights' "
@@ -80,6 +89,14 @@ class Linear(Module):
         if self.bias is None:
             return LinearOp.apply(x, self.weight)
         return LinearOp.apply(x, self.weight, self.bias)
+
+    def get_config(self) -> dict[str, Any]:
+        """``{"in_features": ..., "out_features": ..., "bias": bool}``."""
+        return {
+            "in_features": self.in_features,
+            "out_features": self.out_features,
+            "bias": self.bias is not None,
+        }
 
     def extra_repr(self) -> str:
         return (

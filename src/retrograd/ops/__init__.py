@@ -14,6 +14,7 @@ from retrograd.ops.activation import (
     Tanh,
 )
 from retrograd.ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, PowScalar, Sub
+from retrograd.ops.conv import Conv1d, Conv2d
 from retrograd.ops.elementwise import (
     Abs,
     Cast,
@@ -26,6 +27,8 @@ from retrograd.ops.elementwise import (
     Sqrt,
     Where,
 )
+from retrograd.ops.embedding import Embedding
+from retrograd.ops.fixed_point import FixedPoint
 from retrograd.ops.indexing import GetItem
 from retrograd.ops.linear import Linear
 from retrograd.ops.loss import (
@@ -36,6 +39,9 @@ from retrograd.ops.loss import (
     MSELoss,
     NLLLoss,
 )
+from retrograd.ops.norm import BatchNorm, LayerNorm
+from retrograd.ops.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from retrograd.ops.recurrent import GRUSequence, LSTMSequence, RNNSequence
 from retrograd.ops.reduction import Max, Mean, Min, Sum, Var
 from retrograd.ops.shape import BroadcastTo, Concatenate, Pad, Reshape, Stack, Transpose
 
@@ -46,4 +52,7 @@ __all__ = [
     "GetItem", "Linear", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "HuberLoss",
     "MSELoss", "NLLLoss", "Max", "Mean", "Min", "Sum", "Var", "BroadcastTo", "Concatenate",
     "Pad", "Reshape", "Stack", "Transpose",
+    "Conv1d", "Conv2d", "Embedding", "BatchNorm", "LayerNorm", "AdaptiveAvgPool2d",
+    "AvgPool2d", "MaxPool2d",
+    "FixedPoint", "GRUSequence", "LSTMSequence", "RNNSequence",
 ]  # fmt: skip

@@ -11,13 +11,36 @@ import math
 import numpy as np
 
 from retrograd.function import Function
+from retrograd.ops.special import erf
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) without overflow: only e^-|x| (<= 1) is ever computed."""
-    e = np.exp(-np.abs(x))
-    inv = 1.0 / (1.0 + e)
-    return np.where(x >= 0, inv, e * inv)
+    """1 / (1 + e^-x) without overflow, in four in-place array operations.
+
+    e^-x overflows for x below about -88 (float32) or -709 (float64). There
+    sigmoid(x) is below 1e-38 (1e-307), so -x is capped at the last safe exponent
+    and the result is the tiny ``1 / (1 + e^cap)`` instead of a 0 with an overflow
+    warning. Everywhere else this is the textbook formula, accurate in relative
+    terms even for outputs near 0.
+    """
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    z = np.negative(x, out=np.empty_like(x))  # out=: stays an array even for 0-d input
+    np.minimum(z, _exp_cap(x.dtype), out=z)
+    np.exp(z, out=z)
+    z += 1
+    return np.reciprocal(z, out=z)
+
+
+_EXP_CAPS: dict[np.dtype, float] = {}
+
+
+def _exp_cap(dtype: np.dtype) -> float:
+    """The largest t (minus a margin of 1) with e^t finite in ``dtype``."""
+    cap = _EXP_CAPS.get(dtype)
+    if cap is None:
+        cap = _EXP_CAPS[dtype] = math.floor(math.log(float(np.finfo(dtype).max))) - 1.0
+    return cap
 
 
 class Sigmoid(Function):
@@ -87,21 +110,37 @@ class ELU(Function):
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 class GELU(Function):
-    """y = x Phi(x), tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3)))"""
+    """y = x Phi(x), Phi the standard normal CDF.
 
-    def forward(self, x):
-        u = _SQRT_2_OVER_PI * (x + 0.044715 * x**3)
-        t = np.tanh(u)
-        self.save_for_backward(x, t)
-        return 0.5 * x * (1.0 + t)
+    ``approximate="none"`` (default, as PyTorch): Phi(x) = (1 + erf(x / sqrt 2)) / 2.
+    ``approximate="tanh"``: Phi(x) ~ (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2.
+    """
+
+    def forward(self, x, approximate="none"):
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+        if approximate == "tanh":
+            t = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3))
+            self.save_for_backward(x, t)
+            return 0.5 * x * (1.0 + t)
+        cdf = 0.5 * (1.0 + erf(x * _INV_SQRT_2))
+        self.save_for_backward(x, cdf)
+        return x * cdf
 
     def backward(self, g):
-        x, t = self.saved
-        du = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
-        return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du)
+        if self.approximate == "tanh":
+            x, t = self.saved
+            du = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
+            return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du)
+        x, cdf = self.saved
+        pdf = _INV_SQRT_2PI * np.exp(-0.5 * x * x)
+        return g * (cdf + x * pdf)  # dy/dx = Phi(x) + x phi(x)
 
 
 class Softplus(Function):

@@ -28,7 +28,7 @@ class Sub(Function):
         return a - b
 
     def backward(self, g):
-        return g, -g
+        return g, (-g if self.needs_grad(1) else None)  # dz/da = 1, dz/db = -1
 
 
 class Mul(Function):
@@ -40,7 +40,9 @@ class Mul(Function):
 
     def backward(self, g):
         a, b = self.saved
-        return g * b, g * a  # dz/da = b, dz/db = a
+        ga = g * b if self.needs_grad(0) else None  # dz/da = b
+        gb = g * a if self.needs_grad(1) else None  # dz/db = a
+        return ga, gb
 
 
 class Div(Function):
@@ -53,7 +55,7 @@ class Div(Function):
     def backward(self, g):
         a, b = self.saved
         ga = g / b  # dz/da = 1/b
-        return ga, -ga * a / b  # dz/db = -a/b^2
+        return ga, (-ga * a / b if self.needs_grad(1) else None)  # dz/db = -a/b^2
 
 
 class Neg(Function):
@@ -92,8 +94,10 @@ class Pow(Function):
 
     def backward(self, g):
         a, b, z = self.saved
-        ga = g * b * a ** (b - 1)  # dz/da = b a^(b-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        ga = gb = None
+        if self.needs_grad(0):
+            ga = g * b * a ** (b - 1)  # dz/da = b a^(b-1)
+        if self.needs_grad(1):
             gb = g * z * np.log(np.where(a > 0, a, 1))  # dz/db = a^b ln a (0 where a <= 0)
         return ga, gb
 
@@ -103,7 +107,8 @@ class MatMul(Function):
 
     Shape
     -----
-    a: ``(..., n, k)`` or ``(k,)``; b: ``(..., k, m)`` or ``(k,)``.
+    a: ``(..., n, k)`` or ``(k,)``; b: ``(..., k, m)`` or ``(k,)``; the batch axes ``...``
+    broadcast.
     """
 
     def forward(self, a, b):
@@ -113,27 +118,32 @@ class MatMul(Function):
                 f"left ({a.shape[-1] if a.ndim else '-'}) must equal the "
                 f"{'second-to-last' if b.ndim > 1 else 'only'} axis of the right"
             )
+        try:
+            z = a @ b
+        except ValueError:
+            raise ValueError(
+                f"matmul (@): shapes {a.shape} and {b.shape} do not fit: their batch axes "
+                f"{a.shape[:-2]} and {b.shape[:-2]} do not broadcast"
+            ) from None
         self.save_for_backward(a, b)
-        return a @ b
+        return z
 
     def backward(self, g):
         a, b = self.saved
-        # dL/da = g @ b^T and dL/db = a^T @ g, with 1-D inputs promoted to matrices
+        # NumPy treats a vector as a 1-row matrix on the left, a 1-column matrix on the right
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g2 = g
-        if a.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
-        if b.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
-        ga = g2 @ np.swapaxes(b2, -1, -2)
-        gb = np.swapaxes(a2, -1, -2) @ g2
-        if a.ndim == 1:
-            ga = ga.reshape(ga.shape[:-2] + ga.shape[-1:])
-            if ga.ndim > 1:
-                ga = ga.reshape(-1, a.shape[0]).sum(axis=0)
-        if b.ndim == 1:
-            gb = gb[..., 0]
-            if gb.ndim > 1:
-                gb = gb.reshape(-1, b.shape[0]).sum(axis=0)
+        if a.ndim == 1 or b.ndim == 1:  # give g the promoted product's shape back
+            batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+            g = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+        ga = gb = None
+        # drop a promoted axis again; the engine sums any broadcast batch axes away
+        if self.needs_grad(0):
+            ga = g @ np.swapaxes(b2, -1, -2)  # dL/da = g b^T
+            if a.ndim == 1:
+                ga = ga[..., 0, :]
+        if self.needs_grad(1):
+            gb = np.swapaxes(a2, -1, -2) @ g  # dL/db = a^T g
+            if b.ndim == 1:
+                gb = gb[..., 0]
         return ga, gb

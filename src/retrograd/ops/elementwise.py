@@ -96,7 +96,9 @@ class Where(Function):
     def backward(self, g):
         (cond,) = self.saved
         zero = np.zeros((), dtype=g.dtype)
-        return np.where(cond, g, zero), np.where(cond, zero, g)
+        ga = np.where(cond, g, zero) if self.needs_grad(0) else None
+        gb = np.where(cond, zero, g) if self.needs_grad(1) else None
+        return ga, gb
 
 
 class Maximum(Function):
@@ -108,8 +110,8 @@ class Maximum(Function):
 
     def backward(self, g):
         a, b = self.saved
-        wa = (a > b) + 0.5 * (a == b)
-        return g * wa.astype(g.dtype), g * (1.0 - wa).astype(g.dtype)
+        wa = ((a > b) + 0.5 * (a == b)).astype(g.dtype)  # 1, 0, or 1/2 at a tie
+        return g * wa, (g * (1 - wa) if self.needs_grad(1) else None)
 
 
 class Minimum(Function):
@@ -121,8 +123,8 @@ class Minimum(Function):
 
     def backward(self, g):
         a, b = self.saved
-        wa = (a < b) + 0.5 * (a == b)
-        return g * wa.astype(g.dtype), g * (1.0 - wa).astype(g.dtype)
+        wa = ((a < b) + 0.5 * (a == b)).astype(g.dtype)  # 1, 0, or 1/2 at a tie
+        return g * wa, (g * (1 - wa) if self.needs_grad(1) else None)
 
 
 class Cast(Function):

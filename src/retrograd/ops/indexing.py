@@ -30,6 +30,4 @@ class GetItem(Function):
 
 def _is_basic(index) -> bool:
     items = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(i, (slice, int, np.integer)) or i is None or i is Ellipsis for i in items
-    )
+    return all(isinstance(i, (slice, int, np.integer)) or i is None or i is Ellipsis for i in items)

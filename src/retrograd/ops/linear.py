@@ -28,10 +28,10 @@ class Linear(Function):
 
     def backward(self, g):
         x, weight = self.saved
-        g2 = g.reshape(-1, g.shape[-1])
-        x2 = x.reshape(-1, x.shape[-1])
-        grad_x = g @ weight  # dL/dx = dL/dy W
-        grad_w = g2.T @ x2  # dL/dW_ji = sum_n dL/dy_nj x_ni
+        g2 = g.reshape(-1, g.shape[-1])  # all leading axes are samples
+        # dL/dx = dL/dy W (skipped for a first layer, whose input needs no gradient)
+        grad_x = g @ weight if self.needs_grad(0) else None
+        grad_w = g2.T @ x.reshape(-1, x.shape[-1])  # dL/dW_ji = sum_n dL/dy_nj x_ni
         if self.has_bias:
             return grad_x, grad_w, g2.sum(axis=0)  # dL/db_j = sum_n dL/dy_nj
         return grad_x, grad_w

@@ -52,7 +52,7 @@ class MSELoss(Function):
     def backward(self, g):
         (diff,) = self.saved
         grad = (2.0 * _scale(self.reduction, diff.size)) * g * diff  # dL/dpred = 2 (pred - t)
-        return grad, -grad
+        return grad, (-grad if self.needs_grad(1) else None)
 
 
 class CrossEntropyLoss(Function):
@@ -108,7 +108,7 @@ class CrossEntropyLoss(Function):
             grad += np.exp(logp) * (target.sum(axis=1, keepdims=True) - 1.0)
         grad *= _scale(self.reduction, n)
         g = g if self.reduction != "none" else g[:, None]
-        if self.labels:
+        if self.labels or not self.needs_grad(1):
             return grad * g, None
         return grad * g, -(logp * _scale(self.reduction, n)) * g
 
@@ -127,6 +127,12 @@ class NLLLoss(Function):
             raise ValueError(
                 f"nll_loss: expected log-probabilities (N, C) and targets (N,), got "
                 f"{logp.shape} and {target.shape}"
+            )
+        n, c = logp.shape
+        if n and (target.min() < 0 or target.max() >= c):  # a -1 would silently wrap around
+            raise ValueError(
+                f"nll_loss: class labels must lie in [0, {c - 1}], got "
+                f"[{target.min()}, {target.max()}]"
             )
         self.reduction, self.shape = reduction, logp.shape
         self.save_for_backward(target)
@@ -167,7 +173,8 @@ class BCEWithLogitsLoss(Function):
     def backward(self, g):
         z, target = self.saved
         s = _scale(self.reduction, z.size) * g
-        return (stable_sigmoid(z) - target) * s, -z * s
+        # dL/dz = sigmoid(z) - t; dL/dt = -z
+        return (stable_sigmoid(z) - target) * s, (-z * s if self.needs_grad(1) else None)
 
 
 class BCELoss(Function):
@@ -194,6 +201,8 @@ class BCELoss(Function):
         s = _scale(self.reduction, p.size) * g
         eps = 1e-12
         dp = (p - target) / np.maximum(p * (1 - p), eps)  # dL/dp = (p - t) / (p (1 - p))
+        if not self.needs_grad(1):
+            return dp * s, None
         with np.errstate(divide="ignore"):
             dt = np.maximum(np.log1p(-p), -100.0) - np.maximum(np.log(p), -100.0)
         return dp * s, dt * s
@@ -217,4 +226,4 @@ class HuberLoss(Function):
     def backward(self, g):
         (d,) = self.saved
         grad = np.clip(d, -self.delta, self.delta) * (_scale(self.reduction, d.size) * g)
-        return grad, -grad
+        return grad, (-grad if self.needs_grad(1) else None)

@@ -33,8 +33,9 @@ class Transpose(Function):
     """z = x.transpose(axes) (reverse all axes when ``axes`` is None)"""
 
     def forward(self, x, axes=None):
-        self.axes = axes
-        return np.transpose(x, axes)
+        z = np.transpose(x, axes)  # raises for invalid axes
+        self.axes = None if axes is None else tuple(a % x.ndim for a in axes)
+        return z
 
     def backward(self, g):
         if self.axes is None:

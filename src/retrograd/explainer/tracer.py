@@ -1,0 +1,355 @@
+"""Record one training step from the engine and write its gradients as the chain rule.
+
+For each sample, :func:`trace`
+
+1. runs the forward pass through :class:`~retrograd.explainer.network.ExplainedNetwork`
+   (``net`` and ``out`` tensors retain their gradients) and ``loss.backward()``;
+2. reads dE/dout and dE/dnet from the engine, and each *local* derivative from the
+   recorded op's own ``backward``: the activation node applied to a ones cotangent gives
+   dout/dnet, the ``Linear`` node applied to the one-hot cotangent of neuron k gives
+   dnet_k/dw, dnet_k/dout_prev and dnet_k/db;
+3. multiplies the factors of every chain and compares the product with the ``.grad`` the
+   engine left on the weight -- a mismatch beyond 1e-9 (relative) raises
+   :class:`ChainRuleMismatch` rather than print a wrong story.
+
+Then one batch forward/backward gives the batch gradient, which must equal the sum (or
+mean) of the per-sample chains, and ``optim.SGD`` applies the update.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from retrograd import ops
+from retrograd.explainer.network import ExplainedNetwork, LayerTensors
+from retrograd.explainer.records import (
+    Chain,
+    Explanation,
+    Factor,
+    Gradient,
+    Neuron,
+    SampleTrace,
+    Term,
+    Update,
+)
+from retrograd.explainer.spec import NetworkSpec, Sample, SpecError, make_spec
+from retrograd.grad_mode import no_grad
+from retrograd.ops.broadcast import sum_to_shape
+
+#: relative tolerance between a printed chain-rule product and the engine's gradient
+RTOL = 1e-9
+
+LOSS_SYMBOL = "E_total"
+
+
+class ChainRuleMismatch(AssertionError):
+    """A chain-rule product disagreed with the engine's gradient (a bug; please report it)."""
+
+
+def check_agree(what: str, narrated: float, engine: float, scale: float = 0.0) -> None:
+    """Raise :class:`ChainRuleMismatch` unless ``narrated`` equals ``engine`` to 1e-9 relative.
+
+    ``scale`` is the size of the terms that were summed (so cancellation is judged fairly).
+    """
+    bound = RTOL * max(abs(narrated), abs(engine), scale) + 1e-300
+    if not (abs(narrated - engine) <= bound) or not math.isfinite(narrated):
+        raise ChainRuleMismatch(
+            f"{what}: the chain rule gives {narrated!r} but the engine computed {engine!r}"
+        )
+
+
+def _product(factors: Sequence[Factor]) -> float:
+    value = 1.0
+    for f in factors:
+        value *= f.value
+    return value
+
+
+def _local_linear(layer: LayerTensors, k: int) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """d(net_k)/d(inputs, W, bias) from the Linear node's own backward, one-hot cotangent e_k.
+
+    Returns arrays of the inputs' shape ``(in,)``, the weight's ``(out, in)`` and the bias
+    parameter's (``(1,)`` shared or ``(out,)``).
+    """
+    node = layer.net._node
+    e_k = np.zeros_like(layer.net.data)
+    e_k[0, k] = 1.0
+    grad_x, grad_w, grad_b = node.backward(e_k)
+    bias_node = layer.bias._node
+    if bias_node is not None:  # a shared bias: BroadcastTo's backward, then the engine's sum
+        grad_b = bias_node.backward(grad_b)
+        grad_b = sum_to_shape(grad_b, bias_node.inputs[0].shape)
+    # grad_x is None for the first layer: the op skips it since the data needs no gradient
+    return (None if grad_x is None else grad_x[0]), grad_w, grad_b
+
+
+def _local_activation(layer: LayerTensors) -> tuple[np.ndarray, str]:
+    """dout/dnet per neuron from the activation node's backward (a ones cotangent)."""
+    if layer.out is layer.net:
+        return np.ones(layer.net.shape[-1]), "identity"
+    node = layer.out._node
+    return node.backward(np.ones_like(layer.out.data))[0], f"{node.name}.backward"
+
+
+def _trace_sample(spec: NetworkSpec, index: int, sample: Sample) -> SampleTrace:
+    names = spec.neuron_names
+    wnames = spec.weight_names
+    bnames = spec.bias_names
+    separable = spec.loss != "cross_entropy"  # E_total = sum of per-output errors E_o
+    net = ExplainedNetwork(spec)
+    x = np.array([sample.inputs])
+    t = np.array([sample.targets])
+    layers, loss = net.forward(x, t)
+    with no_grad():
+        errors = net.output_errors(layers[-1].out, t)[0]
+    loss.backward(retain_graph=True)  # keep the nodes: their backward gives local derivatives
+    loss_value = loss.item()
+    check_agree("E_total = sum of the output errors", float(errors.sum()), loss_value,
+                float(np.abs(errors).sum()))  # fmt: skip
+
+    n_layers = spec.n_layers
+    locals_lin = [[_local_linear(lt, k) for k in range(lt.net.shape[-1])] for lt in layers]
+    locals_act = [_local_activation(lt) for lt in layers]
+
+    neurons: dict[str, Neuron] = {}
+    for j, name in enumerate(names[0]):
+        neurons[name] = Neuron(name=name, layer=0, index=j, out=float(x[0, j]))
+
+    # dE/dout of every neuron, output layer first (hidden ones as a sum over paths)
+    dE_dout: list[list[float | None]] = [[] for _ in range(n_layers)]
+    paths_of: list[list[tuple[Term, ...]]] = [[] for _ in range(n_layers)]
+    for layer in reversed(range(n_layers)):
+        lt = layers[layer]
+        width = lt.net.shape[-1]
+        if layer == n_layers - 1:
+            if spec.activations[layer] == "softmax":
+                dE_dout[layer] = [None] * width
+            else:
+                dE_dout[layer] = [float(v) for v in lt.out.grad[0]]
+            paths_of[layer] = [()] * width
+            continue
+        nxt = layers[layer + 1]
+        nxt_names = names[layer + 2]
+        for j in range(width):
+            terms = []
+            for k, nk in enumerate(nxt_names):
+                num = f"E_{nk}" if (separable and layer + 1 == n_layers - 1) else LOSS_SYMBOL
+                delta = Factor(num, f"net_{nk}", float(nxt.net.grad[0, k]), "engine")
+                grad_x = locals_lin[layer + 1][k][0]
+                link = Factor(f"net_{nk}", f"out_{names[layer + 1][j]}", float(grad_x[j]),
+                              "Linear.backward")  # fmt: skip
+                label = (num, f"out_{names[layer + 1][j]}") if num != LOSS_SYMBOL else None
+                terms.append(Term((delta, link), delta.value * link.value, label))
+            total = math.fsum(tm.value for tm in terms)
+            check_agree(f"dE/dout_{names[layer + 1][j]} (sum over paths)", total,
+                        float(lt.out.grad[0, j]), sum(abs(tm.value) for tm in terms))  # fmt: skip
+            dE_dout[layer].append(total)
+            paths_of[layer].append(tuple(terms))
+
+    chains: dict[str, Chain] = {}
+    for layer in range(n_layers):
+        lt = layers[layer]
+        act = spec.activations[layer]
+        deriv, deriv_src = locals_act[layer]
+        w_data = net.weights[layer].data
+        b_data = net.biases[layer].data
+        shared = spec.shared_bias[layer]
+        for k, nk in enumerate(names[layer + 1]):
+            net_k = float(lt.net.data[0, k])
+            bias_name = bnames[layer][0 if shared else k]
+            bias_value = float(b_data[0 if shared else k])
+            ins = tuple((wnames[layer][k][j], float(w_data[k, j]), names[layer][j],
+                         float(lt.inputs.data[0, j])) for j in range(w_data.shape[1]))  # fmt: skip
+            weighted = [w * v for _, w, _, v in ins] + [bias_value]
+            check_agree(f"net_{nk} = sum of weighted inputs + bias", math.fsum(weighted), net_k,
+                        sum(abs(v) for v in weighted))  # fmt: skip
+            if act == "softmax":
+                with no_grad():
+                    out_k = float(_softmax(lt.net)[0, k])
+                dout = None
+            else:
+                out_k = float(lt.out.data[0, k])
+                dout = float(deriv[k])
+                check_agree(f"dE/dnet_{nk} = dE/dout_{nk} * dout_{nk}/dnet_{nk}",
+                            dE_dout[layer][k] * dout, float(lt.net.grad[0, k]))  # fmt: skip
+            neurons[nk] = Neuron(
+                name=nk, layer=layer + 1, index=k, out=out_k, net=net_k, activation=act,
+                bias=bias_name, bias_value=bias_value, inputs=ins, dE_dout=dE_dout[layer][k],
+                dout_dnet=dout, dE_dnet=float(lt.net.grad[0, k]),
+                dout_dnet_source=None if act == "softmax" else deriv_src,
+                paths=paths_of[layer][k],
+            )  # fmt: skip
+
+        def head(k: int, nk: str) -> list[Factor]:
+            """The factors dE/dnet_k is made of (dE/dout_k * dout_k/dnet_k, or dE/dnet_k)."""
+            if act == "softmax":
+                return [Factor(LOSS_SYMBOL, f"net_{nk}", float(lt.net.grad[0, k]), "engine")]
+            last = layer == n_layers - 1
+            src = "engine" if last else "sum of paths"
+            return [
+                Factor(LOSS_SYMBOL, f"out_{nk}", dE_dout[layer][k], src),
+                Factor(f"out_{nk}", f"net_{nk}", float(deriv[k]), deriv_src),
+            ]
+
+        w_grad = net.weights[layer].grad
+        for k, nk in enumerate(names[layer + 1]):
+            _, gw, _ = locals_lin[layer][k]
+            for j, nj in enumerate(names[layer]):
+                wname = wnames[layer][k][j]
+                factors = (*head(k, nk), Factor(f"net_{nk}", wname, float(gw[k, j]),
+                                                "Linear.backward"))  # fmt: skip
+                value = _product(factors)
+                engine = float(w_grad[k, j])
+                check_agree(f"dE_total/d{wname}", value, engine)
+                chains[wname] = Chain(wname, "weight", layer + 1, nj, nk, LOSS_SYMBOL,
+                                      (Term(factors, value),), value, engine)  # fmt: skip
+        b_grad = net.biases[layer].grad
+        for bi, bname in enumerate(bnames[layer]):
+            feeds = list(enumerate(names[layer + 1])) if shared else [(bi, names[layer + 1][bi])]
+            terms = []
+            for k, nk in feeds:
+                gb = locals_lin[layer][k][2]
+                factors = (*head(k, nk), Factor(f"net_{nk}", bname, float(gb[bi]),
+                                                "Linear.backward"))  # fmt: skip
+                terms.append(Term(factors, _product(factors)))
+            value = math.fsum(tm.value for tm in terms)
+            engine = float(b_grad[bi])
+            check_agree(f"dE_total/d{bname}", value, engine, sum(abs(tm.value) for tm in terms))
+            target = None if shared else names[layer + 1][bi]
+            chains[bname] = Chain(bname, "bias", layer + 1, None, target, LOSS_SYMBOL,
+                                  tuple(terms), value, engine)  # fmt: skip
+
+    out_names = names[-1]
+    return SampleTrace(
+        index=index,
+        inputs=dict(zip(names[0], sample.inputs)),
+        targets=dict(zip(out_names, sample.targets)),
+        neurons=neurons,
+        errors={f"E_{o}": float(e) for o, e in zip(out_names, errors)},
+        loss=loss_value,
+        chains=chains,
+    )
+
+
+def _softmax(net: Any) -> np.ndarray:
+    """softmax(net) by the engine's Softmax op: the probabilities cross-entropy compares."""
+    return ops.Softmax.apply(net, axis=-1).data
+
+
+def _coerce_samples(samples: Any, spec: NetworkSpec) -> list[Sample]:
+    if samples is None:
+        return list(spec.samples)
+    items = []
+    for s in samples:
+        if isinstance(s, Sample):
+            items.append({"inputs": list(s.inputs), "targets": list(s.targets)})
+        elif isinstance(s, dict):
+            items.append(s)
+        else:
+            x, y = s
+            items.append({"inputs": x, "targets": y})
+    d = spec.to_dict()
+    d.pop("samples")
+    return make_spec(**d, samples=items).samples
+
+
+def trace(spec: NetworkSpec | None = None, samples: Any = None, steps: int = 1,
+          every: int | None = None) -> Explanation:  # fmt: skip
+    """Run one training step of ``spec`` through the engine and record it as the chain rule.
+
+    Parameters
+    ----------
+    spec : NetworkSpec, optional
+        The network (default: the textbook 2-2-2 example, :func:`textbook_spec`).
+    samples : sequence, optional
+        Replace the spec's samples: ``[(inputs, targets), ...]`` or ``Sample`` objects.
+    steps : int
+        Training steps in all (>= 1). The first is narrated; with more, the error of the
+        following full-batch gradient-descent steps is logged in ``.training``.
+    every : int, optional
+        Log the error every ``every`` steps (default: about ten rows).
+
+    Returns
+    -------
+    Explanation
+        ``.samples[n].neurons``, ``.chains["w5"]`` (factors, product, engine gradient),
+        ``.gradients``, ``.updates``, ``.training``.
+
+    Raises
+    ------
+    ChainRuleMismatch
+        If a product of factors disagrees with the engine's gradient (never expected).
+
+    Examples
+    --------
+    >>> from retrograd.explainer import trace
+    >>> ex = trace()
+    >>> c = ex.chains["w1"]
+    >>> round(c.product, 9), round(ex.updates["w1"].new, 9)
+    (0.000438568, 0.149780716)
+    """
+    from retrograd.explainer.training import train_steps
+    from retrograd.optim import SGD
+
+    spec = spec if spec is not None else make_spec()
+    if int(steps) != steps or steps < 1:
+        raise SpecError(f"steps: expected a whole number >= 1, got {steps!r}")
+    sample_list = _coerce_samples(samples, spec)
+    if samples is not None:
+        spec = NetworkSpec(spec.layer_sizes, spec.activations, spec.loss, spec.lr, spec.weights,
+                           spec.biases, sample_list, spec.shared_bias, spec.update_biases)  # fmt: skip
+    traces = [_trace_sample(spec, n, s) for n, s in enumerate(sample_list)]
+
+    # the batch: one forward/backward over every sample, as training would do it
+    net = ExplainedNetwork(spec)
+    x = np.array([s.inputs for s in sample_list])
+    t = np.array([s.targets for s in sample_list])
+    _, loss = net.forward(x, t)
+    loss.backward()
+    batch_loss = loss.item()
+    per_sample_losses = [tr.loss for tr in traces]
+    narrated_loss = math.fsum(per_sample_losses)
+    if spec.reduction == "mean":
+        narrated_loss /= len(traces)
+    check_agree("batch error", narrated_loss, batch_loss)
+
+    params = spec.parameter_values()
+    engine_grads = {}
+    for layer, names in enumerate(spec.weight_names):
+        for k, row in enumerate(names):
+            for j, name in enumerate(row):
+                engine_grads[name] = float(net.weights[layer].grad[k, j])
+    for layer, names in enumerate(spec.bias_names):
+        for k, name in enumerate(names):
+            engine_grads[name] = float(net.biases[layer].grad[k])
+    gradients = {}
+    for name in params:
+        per = tuple(tr.chains[name].value for tr in traces)
+        value = math.fsum(per) / (len(per) if spec.reduction == "mean" else 1)
+        check_agree(f"batch dE/d{name}", value, engine_grads[name], sum(abs(p) for p in per))
+        gradients[name] = Gradient(name, per, spec.reduction, value, engine_grads[name])
+
+    # the update, by the library's own SGD
+    old = {name: v for name, v in params.items()}
+    optimizer = SGD(net.parameters(include_biases=spec.update_biases), lr=spec.lr)
+    optimizer.step()
+    new_spec = spec.with_parameters(*net.parameter_arrays())
+    new = new_spec.parameter_values()
+    updates = {}
+    for name in params:
+        applied = name.startswith("w") or spec.update_biases
+        expected = old[name] - spec.lr * gradients[name].value if applied else old[name]
+        check_agree(f"update of {name}", expected, new[name], abs(old[name]))
+        updates[name] = Update(name, old[name], spec.lr, gradients[name].value, new[name], applied)
+    with no_grad():
+        _, loss_after = net.forward(x, t)
+
+    explanation = Explanation(spec, traces, gradients, updates, batch_loss, loss_after.item())
+    if steps > 1:
+        explanation.training = train_steps(net, optimizer, x, t, steps, every,
+                                           first=(batch_loss, loss_after.item()))  # fmt: skip
+    return explanation

@@ -1,0 +1,184 @@
+"""Pooling: max, average and adaptive average over 2-d windows.
+
+Both the forward and the backward pass loop over the ``kh*kw`` *kernel
+offsets*, never over pixels: offset ``(i, j)`` of every window in the batch is
+one strided slice of the (padded) input, so each step is a single vectorised
+NumPy operation on the whole batch.
+
+* Max pooling keeps, per window, the largest value and *which* offset held it;
+  the backward pass sends each output gradient to that one input (the first
+  maximum in scan order when several tie, as PyTorch does).
+* Average pooling sends ``g / window_size`` to every input of the window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrograd.function import Function
+from retrograd.ops.conv import conv_output_size, pad2d, unpad2d
+
+
+def _offset_slices(i: int, j: int, stride, dilation, out_hw):
+    """The slice of the padded input that offset (i, j) of every window reads."""
+    (sh, sw), (dh, dw), (ho, wo) = stride, dilation, out_hw
+    return (
+        slice(None),
+        slice(None),
+        slice(i * dh, i * dh + sh * (ho - 1) + 1, sh),
+        slice(j * dw, j * dw + sw * (wo - 1) + 1, sw),
+    )
+
+
+def _geometry(name, x, kernel, stride, padding, dilation):
+    if x.ndim != 4:
+        raise ValueError(f"{name}: expected input (N, C, H, W) with 4 axes, got shape {x.shape}")
+    for k, (lo, hi) in zip(kernel, padding):
+        if lo > k // 2 or hi > k // 2:
+            raise ValueError(
+                f"{name}: padding {padding} must be at most half the kernel size {kernel}"
+            )
+    ho = conv_output_size(x.shape[2], kernel[0], stride[0], padding[0], dilation[0])
+    wo = conv_output_size(x.shape[3], kernel[1], stride[1], padding[1], dilation[1])
+    if ho < 1 or wo < 1:
+        raise ValueError(
+            f"{name}: input of shape {x.shape} is smaller than the kernel {kernel} "
+            f"(padding {padding}, dilation {dilation})"
+        )
+    return ho, wo
+
+
+class MaxPool2d(Function):
+    """y[n, c, y, x] = max over the window at (y*s, x*s) of x_pad (padding counts as -inf)
+
+    Parameters (keyword)
+    --------------------
+    kernel_size, stride, dilation : (int, int)
+    padding : ((top, bottom), (left, right))
+
+    Shape
+    -----
+    x: ``(N, C, H, W)`` -> y: ``(N, C, Ho, Wo)``, ``Ho = (H + pads - d*(kh-1) - 1) // s + 1``.
+    """
+
+    def forward(self, x, kernel_size=(2, 2), stride=(2, 2), padding=((0, 0), (0, 0)),
+                dilation=(1, 1)):  # fmt: skip
+        ho, wo = _geometry(self.name, x, kernel_size, stride, padding, dilation)
+        xp = pad2d(x, padding, value=-np.inf)
+        kh, kw = kernel_size
+        best = None
+        for i in range(kh):
+            for j in range(kw):
+                v = xp[_offset_slices(i, j, stride, dilation, (ho, wo))]
+                if best is None:
+                    best = v.copy()
+                else:
+                    np.maximum(best, v, out=best)  # NaN propagates, as in PyTorch
+        self.args = (padding, kernel_size, stride, dilation, (ho, wo))
+        self.save_for_backward(xp, best)
+        return best
+
+    def backward(self, grad_out):
+        xp, best = self.saved
+        padding, (kh, kw), stride, dilation, out_hw = self.args
+        grad = np.zeros(xp.shape, dtype=grad_out.dtype)
+        zero = np.zeros((), dtype=grad_out.dtype)
+        remaining = grad_out  # gradient not yet handed to a window's maximum
+        for k in range(kh * kw):
+            where = _offset_slices(k // kw, k % kw, stride, dilation, out_hw)
+            hit = xp[where] == best
+            # dy/dx = 1 for the window's maximum (the first one in scan order on ties), else 0
+            grad[where] += np.where(hit, remaining, zero)
+            if k + 1 < kh * kw:
+                remaining = np.where(hit, zero, remaining)
+        return unpad2d(grad, padding)
+
+
+class AvgPool2d(Function):
+    """y[n, c, y, x] = mean over the window at (y*s, x*s) of x_pad
+
+    With ``count_include_pad=True`` (PyTorch's default) padded zeros count in
+    the divisor; with ``False`` only real input pixels do.
+
+    Shape
+    -----
+    x: ``(N, C, H, W)`` -> y: ``(N, C, Ho, Wo)``.
+    """
+
+    def forward(self, x, kernel_size=(2, 2), stride=(2, 2), padding=((0, 0), (0, 0)),
+                count_include_pad=True):  # fmt: skip
+        dilation = (1, 1)
+        ho, wo = _geometry(self.name, x, kernel_size, stride, padding, dilation)
+        xp = pad2d(x, padding)
+        kh, kw = kernel_size
+        total = np.zeros(x.shape[:2] + (ho, wo), dtype=x.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                total += xp[_offset_slices(i, j, stride, dilation, (ho, wo))]
+        if count_include_pad or not any(p for pair in padding for p in pair):
+            divisor = np.asarray(kh * kw, dtype=x.dtype)
+        else:  # count only the real pixels in each window
+            inside = pad2d(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), padding)
+            divisor = np.zeros((1, 1, ho, wo), dtype=x.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    divisor += inside[_offset_slices(i, j, stride, dilation, (ho, wo))]
+        self.args = (xp.shape, padding, kernel_size, stride, (ho, wo))
+        self.divisor = divisor
+        return total / divisor
+
+    def backward(self, grad_out):
+        padded_shape, padding, (kh, kw), stride, out_hw = self.args
+        share = grad_out / self.divisor  # dy/dx = 1 / window size for each input in the window
+        grad = np.zeros(padded_shape, dtype=grad_out.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                grad[_offset_slices(i, j, stride, (1, 1), out_hw)] += share
+        return unpad2d(grad, padding)
+
+
+def adaptive_bins(size: int, out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive bins: bin k covers [floor(k*size/out), ceil((k+1)*size/out))."""
+    return [((k * size) // out, -((-(k + 1) * size) // out)) for k in range(out)]
+
+
+class AdaptiveAvgPool2d(Function):
+    """y[n, c, a, b] = mean of x over bin (a, b); the bins tile H x W into ``output_size``
+
+    Shape
+    -----
+    x: ``(N, C, H, W)`` -> y: ``(N, C, oh, ow)``. ``output_size=(1, 1)`` is
+    global average pooling.
+    """
+
+    def forward(self, x, output_size=(1, 1)):
+        if x.ndim != 4:
+            raise ValueError(
+                f"{self.name}: expected input (N, C, H, W) with 4 axes, got shape {x.shape}"
+            )
+        (h, w), (oh, ow) = x.shape[2:], output_size
+        if h < 1 or w < 1:
+            raise ValueError(f"{self.name}: empty spatial size in input of shape {x.shape}")
+        self.in_shape, self.out_hw = x.shape, (oh, ow)
+        self.even = h % oh == 0 and w % ow == 0
+        if self.even:  # equal bins: one reshape and a mean
+            return x.reshape(x.shape[:2] + (oh, h // oh, ow, w // ow)).mean(axis=(3, 5))
+        y = np.empty(x.shape[:2] + (oh, ow), dtype=x.dtype)
+        for a, (h0, h1) in enumerate(adaptive_bins(h, oh)):  # loops over bins, not pixels
+            for b, (w0, w1) in enumerate(adaptive_bins(w, ow)):
+                y[:, :, a, b] = x[:, :, h0:h1, w0:w1].mean(axis=(2, 3))
+        return y
+
+    def backward(self, grad_out):
+        n, c, h, w = self.in_shape
+        oh, ow = self.out_hw
+        if self.even:  # dy/dx = 1 / bin size, spread evenly over each bin
+            kh, kw = h // oh, w // ow
+            g = grad_out[:, :, :, None, :, None] / (kh * kw)
+            return np.broadcast_to(g, (n, c, oh, kh, ow, kw)).reshape(self.in_shape)
+        grad = np.zeros(self.in_shape, dtype=grad_out.dtype)
+        for a, (h0, h1) in enumerate(adaptive_bins(h, oh)):
+            for b, (w0, w1) in enumerate(adaptive_bins(w, ow)):
+                area = (h1 - h0) * (w1 - w0)
+                grad[:, :, h0:h1, w0:w1] += grad_out[:, :, a, b, None, None] / area
+        return grad

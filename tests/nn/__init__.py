@@ -1,0 +1,1 @@
+"""Tests of retrograd.nn (a package so module names do not clash with tests/ops)."""
