@@ -61,13 +61,12 @@ def load_data(root: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     return prep[0], y_train, prep[1], y_test
 
 
-def run_retrograd(args, data, log):
-    import retrograd as rg
-    from retrograd import nn, optim
+def lenet5(seed: int):
+    """LeNet-5 (ReLU, max pooling) in retrograd."""
+    from retrograd import nn
 
-    x_train, y_train, x_test, y_test = data
-    nn.init.manual_seed(args.seed)
-    model = nn.Sequential(
+    nn.init.manual_seed(seed)
+    return nn.Sequential(
         nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(),
@@ -75,6 +74,44 @@ def run_retrograd(args, data, log):
         nn.Linear(120, 84), nn.ReLU(),
         nn.Linear(84, 10),
     )  # fmt: skip
+
+
+def run_retrograd_fit(args, data, log):
+    """Train with ``retrograd.train.fit``; the test set is its validation data."""
+    from retrograd import optim
+    from retrograd.train import Callback, fit
+
+    x_train, y_train, x_test, y_test = data
+    model = lenet5(args.seed)
+    opt = optim.Adam(model.parameters(), lr=args.lr)
+    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
+
+    class EpochLog(Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t0 = self.t_train = time.perf_counter()
+
+        def on_batch_end(self, batch, logs=None):
+            self.t_train = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            now = time.perf_counter()
+            log(epoch + 1, logs["loss"], logs["accuracy"], 1.0 - logs["val_accuracy"],
+                self.t_train - self.t0, now - self.t_train)  # fmt: skip
+
+    fit(
+        model, "cross_entropy", opt, (x_train, y_train), epochs=args.epochs,
+        batch_size=args.batch_size, seed=args.seed, validation_data=(x_test, y_test),
+        scheduler=sched, callbacks=[EpochLog()], verbose=0,
+    )  # fmt: skip
+
+
+def run_retrograd(args, data, log):
+    """A plain training loop (the same steps as the PyTorch loop below)."""
+    import retrograd as rg
+    from retrograd import nn, optim
+
+    x_train, y_train, x_test, y_test = data
+    model = lenet5(args.seed)
     opt = optim.Adam(model.parameters(), lr=args.lr)
     sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
     rng = np.random.default_rng(args.seed)
@@ -160,6 +197,10 @@ def run_torch(args, data, log):
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--framework", choices=("retrograd", "torch"), default="retrograd")
+    p.add_argument(
+        "--trainer", choices=("fit", "loop"), default="fit",
+        help="retrograd only: retrograd.train.fit, or a plain loop like the PyTorch one",
+    )  # fmt: skip
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -180,7 +221,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.limit:
         data = (data[0][: args.limit], data[1][: args.limit], data[2], data[3])
     meta = {
-        "framework": args.framework, "batch_size": args.batch_size, "lr": args.lr,
+        "framework": args.framework,
+        "trainer": args.trainer if args.framework == "retrograd" else "loop",
+        "batch_size": args.batch_size, "lr": args.lr,
         "seed": args.seed, "train_images": len(data[0]), "keep_freed_memory": tuned,
         "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
         "cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -202,7 +245,12 @@ def main(argv: list[str] | None = None) -> None:
             with open(args.log, "a") as f:
                 f.write(line + "\n")
 
-    (run_torch if args.framework == "torch" else run_retrograd)(args, data, log)
+    if args.framework == "torch":
+        run_torch(args, data, log)
+    elif args.trainer == "fit":
+        run_retrograd_fit(args, data, log)
+    else:
+        run_retrograd(args, data, log)
 
 
 if __name__ == "__main__":

@@ -126,8 +126,10 @@ def run_backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
                     heappush(heap, (-parent.seq, parent))
                 else:  # another path: the chain rule sums them
                     parent.pending = parent.pending + g
-            if not retain_graph:
-                node.release()
+            if not retain_graph:  # node.release(), inlined: this loop is the hot path
+                node.saved = None
+                node.inputs = ()
+                node.released = True
     finally:
         for _, waiting in heap:  # only after an error: leave no stale gradients behind
             waiting.pending = None

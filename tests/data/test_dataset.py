@@ -39,7 +39,7 @@ def test_subset_and_random_split_partition_the_data():
     fractions = random_split(ds, [0.75, 0.25], seed=0)
     assert [len(p) for p in fractions] == [8, 2]  # remainder goes to the first part
     batch = parts[0][np.array([0, 1])]
-    assert batch[0].shape == (2,)
+    assert batch[0].shape == (2,) and parts[0].supports_batch_indexing
 
 
 def test_random_split_and_subset_errors():

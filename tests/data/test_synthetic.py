@@ -1,4 +1,4 @@
-"""2-D generators and the toy sets: geometry, labels, determinism, noise."""
+"""2-D generators: geometry, labels, determinism, noise."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import numpy as np
 import pytest
 
 from retrograd.data import (
-    load_textbook,
-    load_xor,
     make_blobs,
     make_circles,
     make_moons,
@@ -75,11 +73,3 @@ def test_generator_errors():
         make_spirals(10, n_classes=1)
     with pytest.raises(ValueError, match="n_samples"):
         make_moons(1)
-
-
-def test_xor_and_textbook():
-    X, y = load_xor()
-    assert (y == (X[:, 0] != X[:, 1])).all() and X.shape == (4, 2)
-    X, Y = load_textbook()
-    assert X.tolist() == [[np.float32(0.05), np.float32(0.10)]]
-    assert Y.tolist() == [[np.float32(0.01), np.float32(0.99)]]

@@ -135,6 +135,12 @@ def test_missing_header_non_strict_json_and_bad_tags(tmp_path):
     _zip(p, {"header.json": b'{"format": "retrograd-test", "format_version": 1, "tree": NaN}'})
     with pytest.raises(FileFormatError, match="strict JSON"):
         read_archive(p, "retrograd-test")
+    _zip(p, {"header.json": b'{"format": "retrograd-test", "tree": ' + b"9" * 10_000 + b"}"})
+    with pytest.raises(FileFormatError, match="not valid JSON"):
+        read_archive(p, "retrograd-test")
+    _zip(p, {"header.json": b"\xff\xfe not utf-8"})
+    with pytest.raises(FileFormatError, match="not valid JSON"):
+        read_archive(p, "retrograd-test")
     _zip(p, {"header.json": _header({"$eval": "os.system('x')"})})
     with pytest.raises(FileFormatError, match="unknown or malformed tag"):
         read_archive(p, "retrograd-test")
@@ -209,3 +215,35 @@ def test_pickle_and_other_files_are_named_as_such(tmp_path):
     (tmp_path / "empty").write_bytes(b"")
     with pytest.raises(FileFormatError, match="empty"):
         read_archive(tmp_path / "empty", "retrograd-test")
+
+
+def test_compressed_and_duplicate_members_are_refused(tmp_path):
+    p = tmp_path / "a.npz"
+    header = _header({"w": {"$array": "w"}})
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:  # a deflate stream could be a bomb
+        zf.writestr("header.json", header)
+        zf.writestr("w.npy", _npy(np.zeros(10_000)))
+    with pytest.raises(FileFormatError, match="is compressed"):
+        read_archive(p, "retrograd-test")
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("header.json", header)
+        zf.writestr("w.npy", _npy(np.zeros(2)))
+        zf.writestr("w.npy", _npy(np.ones(2)))
+    with pytest.raises(FileFormatError, match="member twice"):
+        read_archive(p, "retrograd-test")
+
+
+def test_forged_member_sizes_are_refused(tmp_path):
+    p = tmp_path / "a.npz"
+    write_archive(p, "retrograd-test", {"w": np.zeros(16)})
+    data = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as zf:
+        info = zf.getinfo("w.npy")
+    size = info.file_size.to_bytes(4, "little")
+    forged = (2**31).to_bytes(4, "little")
+    central = data.rindex(b"PK\x01\x02")  # the central directory entry of the last member
+    at = data.index(size + size, central)  # compressed size, then uncompressed size
+    data[at : at + 8] = forged + forged
+    p.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match="claims more data|truncated|corrupted"):
+        read_archive(p, "retrograd-test")

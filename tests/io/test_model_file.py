@@ -66,8 +66,24 @@ def _examples() -> dict[str, list[nn.Module]]:
     }  # fmt: skip
 
 
+def _default_instance(cls):
+    try:
+        return cls()
+    except TypeError:  # needs arguments: must be listed in _examples()
+        return None
+
+
+def _all_examples() -> dict[str, list[nn.Module]]:
+    """The explicit examples plus a default instance of every other whitelisted layer."""
+    examples = _examples()
+    for name, cls in layer_whitelist().items():
+        if name not in examples and _default_instance(cls) is not None:
+            examples[name] = [_default_instance(cls)]
+    return examples
+
+
 def test_every_whitelisted_layer_has_an_example():
-    missing = sorted(set(layer_whitelist()) - set(_examples()))
+    missing = sorted(set(layer_whitelist()) - set(_all_examples()))
     assert not missing, f"add model-file examples for {missing} in tests/io/test_model_file.py"
 
 
@@ -80,7 +96,7 @@ def _assert_same_state(a: nn.Module, b: nn.Module):
 
 
 def _flat_examples():
-    return [(name, i, m) for name, ms in _examples().items() for i, m in enumerate(ms)]
+    return [(name, i, m) for name, ms in _all_examples().items() for i, m in enumerate(ms)]
 
 
 @pytest.mark.parametrize("name,i,layer", _flat_examples(), ids=lambda v: str(v)[:24])
@@ -160,6 +176,11 @@ def test_custom_layers_load_only_when_the_caller_allows_them(tmp_path):
         load(tmp_path / "m.npz")
     back = load(tmp_path / "m.npz", custom_layers={"Block": Block})
     _assert_same_state(model, back)
+
+
+def test_only_modules_can_be_saved(tmp_path):
+    with pytest.raises(TypeError, match="expected a retrograd.nn.Module, got dict"):
+        save({"w": np.ones(2)}, tmp_path / "m.npz")
 
 
 def test_subclassed_container_cannot_be_saved(tmp_path):
@@ -285,6 +306,12 @@ def test_checkpoint_file_is_not_a_model_file(tmp_path):
     save_checkpoint(tmp_path / "c.npz", nn.Linear(1, 1))
     with pytest.raises(FileFormatError, match="retrograd-checkpoint"):
         load(tmp_path / "c.npz")
+
+
+def test_plain_numpy_npz_gets_a_hint(tmp_path):
+    np.savez(tmp_path / "w.npz", weight=np.ones((2, 2)))
+    with pytest.raises(FileFormatError, match="plain NumPy .npz.*load_state_dict"):
+        load(tmp_path / "w.npz")
 
 
 def test_missing_file_is_file_not_found(tmp_path):

@@ -93,3 +93,16 @@ def test_nested_containers_in_a_module() -> None:
 def test_container_configs_are_empty() -> None:
     assert _mlp().get_config() == {}
     assert nn.ModuleList().get_config() == {} and nn.ModuleDict().get_config() == {}
+
+
+def test_gradcheck_through_a_whole_mlp() -> None:
+    rng = np.random.default_rng(3)
+    model = nn.Sequential(
+        nn.Linear(3, 4, rng=rng, dtype=np.float64),
+        nn.Tanh(),
+        nn.Linear(4, 4, rng=rng, dtype=np.float64),
+        nn.Sigmoid(),
+        nn.Linear(4, 2, rng=rng, dtype=np.float64),
+    )
+    x = rg.tensor(rng.normal(size=(5, 3)), requires_grad=True, dtype=np.float64)
+    assert rg.gradcheck(lambda *_: model(x), [x, *model.parameters()])

@@ -216,3 +216,15 @@ def test_get_config_of_a_custom_module() -> None:
 
     with pytest.raises(NotImplementedError, match="override get_config"):
         Hidden(3).get_config()
+
+
+def test_deepcopy_gives_an_independent_model() -> None:
+    import copy
+
+    model = nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.1), nn.Linear(3, 1))
+    clone = copy.deepcopy(model)
+    assert clone[0].weight is not model[0].weight
+    np.testing.assert_array_equal(clone[0].weight.data, model[0].weight.data)
+    clone[0].weight.data[...] = 0.0
+    assert model[0].weight.data.any()
+    assert clone(rg.tensor(np.ones((4, 2)))).shape == (4, 1)

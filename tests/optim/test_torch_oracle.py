@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import retrograd as rg
 from retrograd import nn, optim
 from retrograd.optim import lr_scheduler as S
 
@@ -96,3 +97,27 @@ def test_clip_grad_norm_matches_torch(norm_type) -> None:
     assert n1 == pytest.approx(float(n2), rel=1e-12)
     for p, q in zip(ours, theirs):
         np.testing.assert_allclose(p.grad, q.grad.numpy(), rtol=1e-12)
+
+
+def test_mlp_training_steps_match_torch_with_the_same_state_dict() -> None:
+    """Same weights (state dicts map key for key), same data: 5 AdamW steps agree."""
+    rng = np.random.default_rng(11)
+    X, y = rng.normal(size=(16, 4)), rng.integers(0, 3, size=16)
+    ours = nn.Sequential(
+        nn.Linear(4, 8, dtype=np.float64), nn.Tanh(), nn.Linear(8, 3, dtype=np.float64)
+    )
+    theirs = torch.nn.Sequential(
+        torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3)
+    ).double()
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    opt1 = optim.AdamW(ours.parameters(), lr=0.01)
+    opt2 = torch.optim.AdamW(theirs.parameters(), lr=0.01)
+    for _ in range(5):
+        opt1.zero_grad()
+        nn.CrossEntropyLoss()(ours(rg.tensor(X, dtype=np.float64)), y).backward()
+        opt1.step()
+        opt2.zero_grad()
+        torch.nn.functional.cross_entropy(theirs(torch.tensor(X)), torch.tensor(y)).backward()
+        opt2.step()
+    for name, value in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[name], value.numpy(), rtol=1e-9, atol=1e-12)

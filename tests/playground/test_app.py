@@ -137,7 +137,9 @@ def test_csv_upload_classification_and_regression(server, client):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 2))
     lines = ["x1,x2,label"] + [f"{a},{b},{int(a > b)}" for a, b in x]
-    r = client.post(f"/api/sessions/{sid}/csv", content="\n".join(lines), headers={"Content-Type": "text/csv"})
+    r = client.post(
+        f"/api/sessions/{sid}/csv", content="\n".join(lines), headers={"Content-Type": "text/csv"}
+    )
     assert r.status_code == 200, r.text
     state = r.json()
     assert state["task"] == "classification" and state["config"]["dataset"] == "csv"
@@ -146,7 +148,9 @@ def test_csv_upload_classification_and_regression(server, client):
     r = client.post(f"/api/sessions/{sid}/csv", files={"file": ("d.csv", reg, "text/csv")})
     assert r.status_code == 200 and r.json()["task"] == "regression"
     assert r.json()["config"]["loss"] in ("mse", "huber")
-    r = client.post(f"/api/sessions/{sid}/csv", content="1,2\n3,4\n", headers={"Content-Type": "text/csv"})
+    r = client.post(
+        f"/api/sessions/{sid}/csv", content="1,2\n3,4\n", headers={"Content-Type": "text/csv"}
+    )
     assert r.status_code == 400 and "line 1" in r.json()["error"]
 
 

@@ -123,7 +123,9 @@ def test_train_in_the_browser(server, page, tmp_path):
     # Play: the loss falls and the boundary changes while the controls stay live
     page.click("#btn-play")
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (_steps(page) > 600 and _loss(page) < 0.5 * first_loss):
+    while time.monotonic() < deadline and not (
+        _steps(page) > 600 and _loss(page) < 0.5 * first_loss
+    ):
         time.sleep(0.25)
     page.click("#btn-play")  # pause
     page.wait_for_function("document.getElementById('btn-play').textContent.includes('Play')")

@@ -50,8 +50,10 @@ def test_twenty_sessions_for_thirty_seconds():
         stop = threading.Event()
         seen: dict[str, int] = {}
         errors: list[str] = []
-        watchers = [threading.Thread(target=_watch, args=(server, sid, stop, seen, errors), daemon=True)
-                    for sid in ids]  # fmt: skip
+        watchers = [
+            threading.Thread(target=_watch, args=(server, sid, stop, seen, errors), daemon=True)
+            for sid in ids
+        ]
         for t in watchers:
             t.start()
         for sid in ids:

@@ -89,7 +89,9 @@ def test_oversized_body_and_csv_get_clear_errors(server, client):
     assert r.status_code == 413
     big_csv = b"1,2,0\n" * (MAX_CSV_BYTES // 6 + 10)
     assert len(big_csv) < MAX_BODY_BYTES
-    r = client.post(f"/api/sessions/{sid}/csv", content=big_csv, headers={"Content-Type": "text/csv"})
+    r = client.post(
+        f"/api/sessions/{sid}/csv", content=big_csv, headers={"Content-Type": "text/csv"}
+    )
     assert r.status_code == 400 and str(MAX_CSV_BYTES) in r.json()["error"]
     # the server is still fine afterwards
     assert client.get(f"/api/sessions/{sid}").status_code == 200

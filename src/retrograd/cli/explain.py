@@ -20,6 +20,7 @@ EPILOG = """examples:
 JSON file (--config): {"layers": [2, 2, 2], "activations": "sigmoid", "loss": "half_sse",
   "lr": 0.5, "weights": [0.15, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.55], "biases": [0.35, 0.6],
   "samples": [{"inputs": [0.05, 0.1], "targets": [0.01, 0.99]}], "update_biases": false}
+Values starting with a minus sign need '=': --inputs=-0.5,1 --weights=-1,2,...
 Weights are numbered row by row (w1 = i1->h1, w2 = i2->h1, w3 = i1->h2, ...); a bias per
 layer is shared by its neurons (b1, b2), a list per layer gives one per neuron (b_h1, ...).
 """
@@ -38,39 +39,74 @@ def register(subparsers: Any) -> None:
     net = p.add_argument_group("network (default: the classic 2-2-2 example)")
     net.add_argument("--config", metavar="FILE", help="network description as a JSON file")
     net.add_argument("--layers", metavar="SIZES", help="layer sizes, inputs first: 2,2,2")
-    net.add_argument("--activations", metavar="NAMES",
-                     help="sigmoid, tanh, relu or identity: one for all layers or one per layer "
-                     "(comma-separated); with cross_entropy the output is softmax")  # fmt: skip
+    net.add_argument(
+        "--activations",
+        metavar="NAMES",
+        help="sigmoid, tanh, relu or identity: one for all layers or one per layer "
+        "(comma-separated); with cross_entropy the output is softmax",
+    )
     net.add_argument("--loss", help="half_sse (E = 1/2 sum (t - o)^2), mse or cross_entropy")
     net.add_argument("--lr", type=float, help="learning rate eta (default 0.5)")
-    net.add_argument("--weights", metavar="VALUES",
-                     help="every weight in textbook order w1,w2,...")  # fmt: skip
-    net.add_argument("--biases", metavar="VALUES",
-                     help="one shared bias per layer (0.35,0.6), or one value per neuron, "
-                     "layers separated by ';' (0.1,0.2;0.3,0.4)")  # fmt: skip
-    net.add_argument("--inputs", metavar="VALUES",
-                     help="one sample 0.05,0.1 or several 0,0;0,1;1,0")  # fmt: skip
-    net.add_argument("--targets", metavar="VALUES",
-                     help="targets per sample, samples separated by ';' (class indices for "
-                     "cross_entropy)")  # fmt: skip
-    net.add_argument("--update-biases", action="store_true", default=None,
-                     help="update the biases too (the textbook keeps them fixed)")  # fmt: skip
-    net.add_argument("--seed", type=int, default=0,
-                     help="seed for random weights when none are given (default 0)")  # fmt: skip
+    net.add_argument("--weights", metavar="VALUES", help="every weight in textbook order w1,w2,...")
+    net.add_argument(
+        "--biases",
+        metavar="VALUES",
+        help="one shared bias per layer (0.35,0.6), or one value per neuron, "
+        "layers separated by ';' (0.1,0.2;0.3,0.4)",
+    )
+    net.add_argument(
+        "--inputs", metavar="VALUES", help="one sample 0.05,0.1 or several 0,0;0,1;1,0"
+    )
+    net.add_argument(
+        "--targets",
+        metavar="VALUES",
+        help="targets per sample, samples separated by ';' (class indices for cross_entropy)",
+    )
+    net.add_argument(
+        "--update-biases",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="update the biases too (default: only biases given per neuron; the "
+        "textbook keeps its shared b1, b2 fixed)",
+    )
+    net.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed for random weights when none are given (default 0)",
+    )
     run_ = p.add_argument_group("training and output")
-    run_.add_argument("--steps", type=int, default=1,
-                      help="training steps in all; the first is narrated (default 1)")  # fmt: skip
-    run_.add_argument("--every", type=int, metavar="K",
-                      help="with --steps: a table row every K steps (default steps/10)")  # fmt: skip
+    run_.add_argument(
+        "--steps",
+        type=int,
+        default=1,
+        help="training steps in all; the first is narrated (default 1)",
+    )
+    run_.add_argument(
+        "--every",
+        type=int,
+        metavar="K",
+        help="with --steps: a table row every K steps (default steps/10)",
+    )
     run_.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    run_.add_argument("--digits", type=int, default=9,
-                      help="significant digits of text and Markdown numbers (default 9)")  # fmt: skip
+    run_.add_argument(
+        "--digits",
+        type=int,
+        default=9,
+        help="significant digits of text and Markdown numbers (default 9)",
+    )
     run_.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    run_.add_argument("--graph", action="store_true",
-                      help="print the computation graph (DOT text with values and gradients) "
-                      "instead of the narration")  # fmt: skip
-    run_.add_argument("--graph-file", metavar="PATH",
-                      help="also write the graph: .dot text, or .svg/.png/.pdf via Graphviz")  # fmt: skip
+    run_.add_argument(
+        "--graph",
+        action="store_true",
+        help="print the computation graph (DOT text with values and gradients) "
+        "instead of the narration",
+    )
+    run_.add_argument(
+        "--graph-file",
+        metavar="PATH",
+        help="also write the graph: .dot text, or .svg/.png/.pdf via Graphviz",
+    )
     p.set_defaults(func=run)
 
 
@@ -132,7 +168,9 @@ def _spec(args: argparse.Namespace) -> Any:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise CLIError(f"--config {path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            raise CLIError(
+                f"--config {path}: not valid JSON ({exc.msg} at line {exc.lineno})"
+            ) from None
         if not isinstance(data, dict):
             raise CLIError(f"--config {path}: expected a JSON object")
     if args.layers is not None:
@@ -159,8 +197,8 @@ def _spec(args: argparse.Namespace) -> Any:
         for key in ("inputs", "targets", "samples"):
             data.pop(key, None)
         data.update(samples)
-    if args.update_biases:
-        data["update_biases"] = True
+    if args.update_biases is not None:
+        data["update_biases"] = args.update_biases
     data.setdefault("seed", args.seed)
     return spec_from_dict(data)
 

@@ -16,7 +16,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "playground",
         help="watch backpropagation train a network in your browser",
-        description="Start the playground web app (needs: pip install \"retrograd[web]\"). "
+        description='Start the playground web app (needs: pip install "retrograd[web]"). '
         "Ctrl-C stops it.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -110,6 +110,11 @@ class Subset(Dataset):
     def __len__(self) -> int:
         return len(self.indices)
 
+    @property
+    def supports_batch_indexing(self) -> bool:
+        """True when an index array fetches a whole batch at once (the DataLoader's fast path)."""
+        return isinstance(self.dataset, TensorDataset)
+
     def __getitem__(self, index: Any) -> tuple[np.ndarray, ...]:
         picked = self.indices[index]
         if isinstance(picked, np.ndarray) and isinstance(self.dataset, TensorDataset):

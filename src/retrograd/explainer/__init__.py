@@ -42,8 +42,25 @@ from retrograd.explainer.spec import (
 from retrograd.explainer.tracer import ChainRuleMismatch, trace
 
 __all__ = [
-    "explain", "trace", "Chain", "Explanation", "Factor", "Gradient", "Neuron", "SampleTrace",
-    "Term", "TrainingLog", "Update", "MAX_WEIGHTS", "NetworkSpec", "Sample", "SpecError",
-    "load_spec", "make_spec", "spec_from_dict", "spec_from_module", "textbook_spec",
+    "explain",
+    "trace",
+    "Chain",
+    "Explanation",
+    "Factor",
+    "Gradient",
+    "Neuron",
+    "SampleTrace",
+    "Term",
+    "TrainingLog",
+    "Update",
+    "MAX_WEIGHTS",
+    "NetworkSpec",
+    "Sample",
+    "SpecError",
+    "load_spec",
+    "make_spec",
+    "spec_from_dict",
+    "spec_from_module",
+    "textbook_spec",
     "ChainRuleMismatch",
-]  # fmt: skip
+]

@@ -51,8 +51,9 @@ def signed_sum(values: Sequence[float], digits: int = 9) -> str:
     return out
 
 
-def weighted_sum_text(pairs: Sequence[tuple[float, float]], bias: float | None, digits: int = 9,
-                      times: str = "·") -> str:  # fmt: skip
+def weighted_sum_text(
+    pairs: Sequence[tuple[float, float]], bias: float | None, digits: int = 9, times: str = "·"
+) -> str:
     """``'0.15·0.05 + 0.2·0.1 + 0.35'``; negative terms subtract, negative inputs get brackets."""
     parts = [f"{fmt(w, digits)}{times}{fmt_factor(x, digits)}" for w, x in pairs]
     if bias is not None:
@@ -106,7 +107,9 @@ def loss_latex(loss: str) -> str:
     return {
         "half_sse": r"E_{total} = \tfrac{1}{2}\sum_o (\mathit{target}_o - \mathit{out}_o)^2",
         "mse": r"E_{total} = \tfrac{1}{K}\sum_o (\mathit{target}_o - \mathit{out}_o)^2",
-        "cross_entropy": r"E_{total} = -\sum_o \mathit{target}_o \log \mathrm{softmax}(\mathit{net})_o",
+        "cross_entropy": (
+            r"E_{total} = -\sum_o \mathit{target}_o \log \mathrm{softmax}(\mathit{net})_o"
+        ),
     }[loss]
 
 

@@ -168,8 +168,10 @@ def to_dot(
         else:
             color = "#ffffff"
         label = "\\n".join(_escape(p) for p in parts)
-        lines.append(f'  {tid[id(t)]} [shape=box, style="rounded,filled", fillcolor="{color}", '
-                     f'label="{label}"];')  # fmt: skip
+        lines.append(
+            f'  {tid[id(t)]} [shape=box, style="rounded,filled", fillcolor="{color}", '
+            f'label="{label}"];'
+        )
     for n in nodes:
         lines.append(f'  {nid[id(n)]} [shape=ellipse, label="{_escape(n.name)}"];')
         for inp in n.inputs:
@@ -187,7 +189,7 @@ def graphviz_available() -> bool:
 
 
 def render(dot: str, path: str | Path, format: str | None = None) -> Path:
-    """Write DOT text to ``path``: ``.dot``/``.gv`` as text, ``.svg``/``.png``/``.pdf`` via Graphviz.
+    """Write DOT text to ``path``: ``.dot``/``.gv`` as is, ``.svg``/``.png``/``.pdf`` via Graphviz.
 
     Parameters
     ----------
@@ -219,8 +221,9 @@ def render(dot: str, path: str | Path, format: str | None = None) -> Path:
             "graphviz / brew install graphviz / conda install graphviz) or save the DOT text "
             "(a .dot file) and open it in any Graphviz viewer"
         )
-    proc = subprocess.run([exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True,
-                          check=False, timeout=60)  # fmt: skip
+    proc = subprocess.run(
+        [exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, check=False, timeout=60
+    )
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"render: dot failed: {msg[0] if msg else proc.returncode}")

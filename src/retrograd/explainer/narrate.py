@@ -42,8 +42,8 @@ def explain(
         and Sigmoid/Tanh/ReLU/Identity activations (give ``inputs`` and ``targets``).
         Default: the classic 2-2-2 example.
     layers, activations, loss, lr, weights, biases, inputs, targets, samples, update_biases, seed
-        As in :func:`retrograd.explainer.make_spec`. ``update_biases`` defaults to False (the
-        textbook keeps biases fixed) except for a module, whose biases are updated.
+        As in :func:`retrograd.explainer.make_spec`. ``update_biases`` defaults to False for
+        biases shared by a layer (the textbook keeps them fixed), True for biases per neuron.
     steps : int
         Total training steps; after the narrated first one, the error of each further
         full-batch gradient-descent step is logged (see ``Explanation.training``).
@@ -73,10 +73,17 @@ def explain(
     ['b_h1', 'b_h2', 'b_o1']
     """
     fields = {
-        "layers": layers, "activations": activations, "loss": loss, "lr": lr,
-        "weights": weights, "biases": biases, "inputs": inputs, "targets": targets,
-        "samples": samples, "update_biases": update_biases,
-    }  # fmt: skip
+        "layers": layers,
+        "activations": activations,
+        "loss": loss,
+        "lr": lr,
+        "weights": weights,
+        "biases": biases,
+        "inputs": inputs,
+        "targets": targets,
+        "samples": samples,
+        "update_biases": update_biases,
+    }
     given = {k: v for k, v in fields.items() if v is not None}
     if isinstance(network, NetworkSpec):
         if given:
@@ -94,7 +101,9 @@ def explain(
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as exc:
-                raise SpecError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+                raise SpecError(
+                    f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
+                ) from None
             if not isinstance(data, dict):
                 raise SpecError(f"{path}: expected a JSON object, got {type(data).__name__}")
         if "inputs" in given or "targets" in given or "samples" in given:
@@ -107,7 +116,11 @@ def explain(
         if inputs is None or targets is None:
             raise SpecError("explain(model, ...): give inputs and targets for the model")
         spec = spec_from_module(
-            network, inputs, targets, loss=loss or "half_sse", lr=0.5 if lr is None else lr,
+            network,
+            inputs,
+            targets,
+            loss=loss or "half_sse",
+            lr=0.5 if lr is None else lr,
             update_biases=True if update_biases is None else update_biases,
-        )  # fmt: skip
+        )
     return trace(spec, steps=steps, every=every)

@@ -15,7 +15,7 @@ The playground reuses these objects for its hover view::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from retrograd.explainer.spec import NetworkSpec
@@ -213,7 +213,6 @@ class Explanation:
     loss: float
     loss_after: float
     training: TrainingLog | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def chains(self) -> dict[str, Chain]:
@@ -251,9 +250,10 @@ class Explanation:
         return explanation_to_dict(self)
 
     def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text (valid JSON: NaN/Inf are written as strings)."""
         import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
     def render(self, format: str = "text", digits: int = 9) -> str:
         """Render as ``'text'``, ``'markdown'`` or ``'json'``."""

@@ -26,11 +26,15 @@ from typing import Any
 from retrograd.explainer.records import Chain, Explanation, Factor, Neuron, Term
 
 
-def _num(x: float | None) -> float | str | None:
-    """JSON has no NaN/Inf: spell them as strings."""
-    if x is None or math.isfinite(x):
-        return x
-    return str(x)
+def _clean(obj: Any) -> Any:
+    """JSON has no NaN/Inf: spell them as strings ("nan", "inf"), everywhere in the tree."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else str(obj)
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
 
 
 def _factor(f: Factor) -> dict[str, Any]:
@@ -45,8 +49,13 @@ def _term(t: Term) -> dict[str, Any]:
 
 
 def _chain(c: Chain) -> dict[str, Any]:
-    d: dict[str, Any] = {"kind": c.kind, "layer": c.layer, "from": c.source, "to": c.target,
-                         "symbol": f"\u2202{c.loss}/\u2202{c.param}"}  # fmt: skip
+    d: dict[str, Any] = {
+        "kind": c.kind,
+        "layer": c.layer,
+        "from": c.source,
+        "to": c.target,
+        "symbol": f"\u2202{c.loss}/\u2202{c.param}",
+    }
     if len(c.terms) == 1:
         d["factors"] = [_factor(f) for f in c.factors]
     else:
@@ -61,11 +70,16 @@ def _neuron(n: Neuron) -> dict[str, Any]:
     if n.layer == 0:
         return d
     d.update(
-        net=n.net, activation=n.activation, bias=n.bias,
-        inputs=[{"weight": w, "weight_value": wv, "from": src, "value": x}
-                for w, wv, src, x in n.inputs],
-        dE_dout=n.dE_dout, dout_dnet=n.dout_dnet, dE_dnet=n.dE_dnet,
-    )  # fmt: skip
+        net=n.net,
+        activation=n.activation,
+        bias=n.bias,
+        inputs=[
+            {"weight": w, "weight_value": wv, "from": src, "value": x} for w, wv, src, x in n.inputs
+        ],
+        dE_dout=n.dE_dout,
+        dout_dnet=n.dout_dnet,
+        dE_dnet=n.dE_dnet,
+    )
     if n.paths:
         d["paths"] = [_term(t) for t in n.paths]
     return d
@@ -75,14 +89,16 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
     """Every value of ``ex`` keyed by neuron and parameter name (see the module docstring)."""
     samples = []
     for tr in ex.samples:
-        samples.append({
-            "inputs": tr.inputs,
-            "targets": tr.targets,
-            "neurons": {name: _neuron(n) for name, n in tr.neurons.items()},
-            "errors": tr.errors,
-            "E_total": tr.loss,
-            "chains": {name: _chain(c) for name, c in tr.chains.items()},
-        })  # fmt: skip
+        samples.append(
+            {
+                "inputs": tr.inputs,
+                "targets": tr.targets,
+                "neurons": {name: _neuron(n) for name, n in tr.neurons.items()},
+                "errors": tr.errors,
+                "E_total": tr.loss,
+                "chains": {name: _chain(c) for name, c in tr.chains.items()},
+            }
+        )
     d: dict[str, Any] = {
         "network": ex.spec.to_dict(),
         "names": {
@@ -92,10 +108,14 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
         },
         "samples": samples,
         "gradients": {
-            name: {"per_sample": list(g.per_sample), "reduction": g.reduction, "value": g.value,
-                   "engine_grad": g.engine_grad}
+            name: {
+                "per_sample": list(g.per_sample),
+                "reduction": g.reduction,
+                "value": g.value,
+                "engine_grad": g.engine_grad,
+            }
             for name, g in ex.gradients.items()
-        },  # fmt: skip
+        },
         "updates": {
             name: {"old": u.old, "lr": u.lr, "grad": u.grad, "new": u.new, "applied": u.applied}
             for name, u in ex.updates.items()
@@ -108,8 +128,12 @@ def explanation_to_dict(ex: Explanation) -> dict[str, Any]:
     if ex.training is not None:
         log = ex.training
         d["training"] = {
-            "steps": log.steps, "E": [_num(e) for e in log.losses], "outputs": log.outputs,
-            "targets": log.targets, "parameters": log.parameters,
-            "total_steps": log.total_steps, "stopped": log.stopped,
-        }  # fmt: skip
-    return d
+            "steps": log.steps,
+            "E": list(log.losses),
+            "outputs": log.outputs,
+            "targets": log.targets,
+            "parameters": log.parameters,
+            "total_steps": log.total_steps,
+            "stopped": log.stopped,
+        }
+    return _clean(d)

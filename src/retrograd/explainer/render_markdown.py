@@ -67,25 +67,31 @@ def _network(spec: NetworkSpec, digits: int) -> list[str]:
     for layer, ns in enumerate(names):
         act = "(inputs)" if layer == 0 else spec.activations[layer - 1]
         out.append(f"| {layer_group(layer, len(names))} | {', '.join(ns)} | {act} |")
-    out += ["", f"Error: ${loss_latex(spec.loss)}$; learning rate $\\eta = {fmt(spec.lr, digits)}$."]
+    out += [
+        "",
+        f"Error: ${loss_latex(spec.loss)}$; learning rate $\\eta = {fmt(spec.lr, digits)}$.",
+    ]
     if len(spec.samples) > 1:
         how = "sum" if spec.reduction == "sum" else "mean"
-        out.append(f"The batch error $E$ is the {how} of the {len(spec.samples)} samples' "
-                   "$E_{total}$.")  # fmt: skip
+        out.append(
+            f"The batch error $E$ is the {how} of the {len(spec.samples)} samples' $E_{{total}}$."
+        )
     out += ["", "| weight | from | to | value |", "|---|---|---|---|"]
     for layer, rows in enumerate(spec.weight_names):
         for k, row in enumerate(rows):
             for j, w in enumerate(row):
                 value = fmt(float(spec.weights[layer][k, j]), digits)
-                out.append(f"| ${latex_name(w)}$ | {names[layer][j]} | {names[layer + 1][k]} "
-                           f"| {value} |")  # fmt: skip
+                out.append(
+                    f"| ${latex_name(w)}$ | {names[layer][j]} | {names[layer + 1][k]} | {value} |"
+                )
     fixed = "updated" if spec.update_biases else "kept fixed, as in the textbook"
     out += ["", f"Biases ({fixed}):"]
     for layer, bnames in enumerate(spec.bias_names):
         for k, b in enumerate(bnames):
             feeds = ", ".join(names[layer + 1]) if spec.shared_bias[layer] else names[layer + 1][k]
-            out.append(f"- ${latex_name(b)} = {fmt(float(spec.biases[layer][k]), digits)}$ "
-                       f"(into {feeds})")  # fmt: skip
+            out.append(
+                f"- ${latex_name(b)} = {fmt(float(spec.biases[layer][k]), digits)}$ (into {feeds})"
+            )
     return out
 
 
@@ -101,15 +107,20 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             n = tr.neurons[nk]
             src = [latex_name(nj if layer == 1 else f"out_{nj}") for _, _, nj, _ in n.inputs]
             sym = " + ".join(f"{latex_name(w)} {s}" for (w, _, _, _), s in zip(n.inputs, src))
-            num = weighted_sum_text([(wv, x) for _, wv, _, x in n.inputs], n.bias_value, digits,
-                                    r" \cdot ")  # fmt: skip
+            num = weighted_sum_text(
+                [(wv, x) for _, wv, _, x in n.inputs], n.bias_value, digits, r" \cdot "
+            )
             net = latex_name(f"net_{nk}")
-            out.append(f"{net} &= {sym} + {latex_name(n.bias)} = {num} = "
-                       f"{latex_number(n.net, digits)} \\\\")  # fmt: skip
+            out.append(
+                f"{net} &= {sym} + {latex_name(n.bias)} = {num} = "
+                f"{latex_number(n.net, digits)} \\\\"
+            )
             outn = latex_name(f"out_{nk}")
             if n.activation == "softmax":
-                out.append(f"{outn} &= \\mathrm{{softmax}}(\\mathit{{net}})_{{{nk}}} = "
-                           f"{latex_number(n.out, digits)} \\\\")  # fmt: skip
+                out.append(
+                    f"{outn} &= \\mathrm{{softmax}}(\\mathit{{net}})_{{{nk}}} = "
+                    f"{latex_number(n.out, digits)} \\\\"
+                )
             else:
                 formula, _ = activation_latex(n.activation, nk)
                 out.append(f"{outn} &= {formula} = {latex_number(n.out, digits)} \\\\")
@@ -128,8 +139,11 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
         out.append(f"{latex_name('E_' + o)} &= {sym} = {plug} = {err} \\\\")
     parts = " + ".join(latex_name(f"E_{o}") for o in names[-1])
     values = _sum([tr.errors["E_" + o] for o in names[-1]], digits)
-    out += [f"E_{{total}} &= {parts} = {values} = {latex_number(tr.loss, digits)}",
-            r"\end{aligned}", "$$"]  # fmt: skip
+    out += [
+        f"E_{{total}} &= {parts} = {values} = {latex_number(tr.loss, digits)}",
+        r"\end{aligned}",
+        "$$",
+    ]
     return out
 
 
@@ -144,36 +158,49 @@ def _backward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             n = tr.neurons[nk]
             dnet = latex_partial("E_total", f"net_{nk}")
             if n.activation == "softmax":
-                out.append(f"- ${dnet} = {latex_name('out_' + nk)} - \\mathit{{target}}_{{{nk}}} "
-                           f"= {latex_number(n.dE_dnet, digits)}$ (softmax with cross-entropy)")  # fmt: skip
+                out.append(
+                    f"- ${dnet} = {latex_name('out_' + nk)} - \\mathit{{target}}_{{{nk}}} "
+                    f"= {latex_number(n.dE_dnet, digits)}$ (softmax with cross-entropy)"
+                )
                 continue
             dout = latex_partial("E_total", f"out_{nk}")
             if not last:
                 if n.paths[0].label is not None:
                     terms = " + ".join(latex_partial(*t.label) for t in n.paths)
                 else:
-                    terms = r"\sum_k " + latex_partial("E_total", "net_k") + latex_partial(
-                        "net_k", f"out_{nk}"
+                    terms = (
+                        r"\sum_k "
+                        + latex_partial("E_total", "net_k")
+                        + latex_partial("net_k", f"out_{nk}")
                     )
                 parts = []
                 for t in n.paths:
                     a, b = t.factors
                     head = latex_partial(*t.label) if t.label is not None else ""
                     head = f"{head} = " if head else ""
-                    parts.append(f"{head}{latex_partial(a.num, a.den)} \\cdot "
-                                 f"{latex_partial(b.num, b.den)} = {_num(a.value, digits)} \\cdot "
-                                 f"{_num(b.value, digits, True)} = {latex_number(t.value, digits)}")  # fmt: skip
-                out.append(f"- ${dout} = {terms} = {_sum([t.value for t in n.paths], digits)} "
-                           f"= {latex_number(n.dE_dout, digits)}$, where")  # fmt: skip
+                    parts.append(
+                        f"{head}{latex_partial(a.num, a.den)} \\cdot "
+                        f"{latex_partial(b.num, b.den)} = {_num(a.value, digits)} \\cdot "
+                        f"{_num(b.value, digits, True)} = {latex_number(t.value, digits)}"
+                    )
+                out.append(
+                    f"- ${dout} = {terms} = {_sum([t.value for t in n.paths], digits)} "
+                    f"= {latex_number(n.dE_dout, digits)}$, where"
+                )
                 out += [f"  - ${p}$" for p in parts]
             else:
                 tgt, o = f"\\mathit{{target}}_{{{nk}}}", latex_name(f"out_{nk}")
-                how = (f"-({tgt} - {o})" if spec.loss == "half_sse"
-                       else f"-\\tfrac{{2}}{{{len(names[layer])}}}({tgt} - {o})")  # fmt: skip
+                how = (
+                    f"-({tgt} - {o})"
+                    if spec.loss == "half_sse"
+                    else f"-\\tfrac{{2}}{{{len(names[layer])}}}({tgt} - {o})"
+                )
                 out.append(f"- ${dout} = {how} = {latex_number(n.dE_dout, digits)}$")
             _, deriv = activation_latex(n.activation, nk)
-            out.append(f"- ${latex_partial('out_' + nk, 'net_' + nk)} = {deriv} = "
-                       f"{latex_number(n.dout_dnet, digits)}$")  # fmt: skip
+            out.append(
+                f"- ${latex_partial('out_' + nk, 'net_' + nk)} = {deriv} = "
+                f"{latex_number(n.dout_dnet, digits)}$"
+            )
             out.append(f"- $\\delta_{{{nk}}} = {dnet} = {latex_number(n.dE_dnet, digits)}$")
         out.append("")
         for k in range(len(names[layer])):
@@ -215,27 +242,51 @@ def render_markdown(ex: Explanation, digits: int = 9) -> str:
     err = "E_{total}" if len(ex.samples) == 1 else "E"
     if len(ex.samples) > 1:
         how = "sum" if spec.reduction == "sum" else "mean"
-        lines += ["", "## Batch gradient", "", f"The {how} of the per-sample chains:", "",
-                  "| parameter | per sample | batch | engine |", "|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            "## Batch gradient",
+            "",
+            f"The {how} of the per-sample chains:",
+            "",
+            "| parameter | per sample | batch | engine |",
+            "|---|---|---|---|",
+        ]
         for name, g in ex.gradients.items():
             per = ", ".join(fmt(v, digits) for v in g.per_sample)
-            lines.append(f"| ${latex_name(name)}$ | {per} | {fmt(g.value, digits)} | "
-                         f"{fmt(g.engine_grad, digits)} \u2713 |")  # fmt: skip
-    lines += ["", "## Update", "",
-              f"$$w^+ = w - \\eta \\cdot \\frac{{\\partial {err}}}{{\\partial w}}, \\qquad "
-              f"\\eta = {fmt(spec.lr, digits)}$$", "",
-              "| parameter | old | gradient | new |", "|---|---|---|---|"]  # fmt: skip
+            lines.append(
+                f"| ${latex_name(name)}$ | {per} | {fmt(g.value, digits)} | "
+                f"{fmt(g.engine_grad, digits)} \u2713 |"
+            )
+    lines += [
+        "",
+        "## Update",
+        "",
+        f"$$w^+ = w - \\eta \\cdot \\frac{{\\partial {err}}}{{\\partial w}}, \\qquad "
+        f"\\eta = {fmt(spec.lr, digits)}$$",
+        "",
+        "| parameter | old | gradient | new |",
+        "|---|---|---|---|",
+    ]
     for name, u in ex.updates.items():
         new = fmt(u.new, digits) + ("" if u.applied else " (kept fixed)")
-        lines.append(f"| ${latex_name(name)}$ | {fmt(u.old, digits)} | {fmt(u.grad, digits)} | "
-                     f"{new} |")  # fmt: skip
-    lines += ["", f"${err}$ before the update: {fmt(ex.loss, digits)}; after: "
-                  f"{fmt(ex.loss_after, digits)}."]  # fmt: skip
+        lines.append(
+            f"| ${latex_name(name)}$ | {fmt(u.old, digits)} | {fmt(u.grad, digits)} | {new} |"
+        )
+    lines += [
+        "",
+        f"${err}$ before the update: {fmt(ex.loss, digits)}; after: {fmt(ex.loss_after, digits)}.",
+    ]
     if ex.training is not None:
         log = ex.training
-        lines += ["", "## Training on", "",
-                  f"{log.total_steps} steps of full-batch gradient descent.", "",
-                  f"| step | ${err}$ |", "|---:|---|"]  # fmt: skip
+        lines += [
+            "",
+            "## Training on",
+            "",
+            f"{log.total_steps} steps of full-batch gradient descent.",
+            "",
+            f"| step | ${err}$ |",
+            "|---:|---|",
+        ]
         lines += [f"| {s} | {fmt(e, digits)} |" for s, e in zip(log.steps, log.losses)]
         if log.stopped:
             lines += ["", f"Stopped: {log.stopped}."]

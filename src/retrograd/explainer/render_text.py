@@ -22,8 +22,14 @@ from retrograd.explainer.spec import NetworkSpec
 OK = "\u2713"  # the check mark: the product equals the engine's gradient (checked, 1e-9)
 
 
-def aligned_product(lhs: str, factors: Sequence[Factor], value: float, engine: float | None,
-                    digits: int, indent: str = "  ") -> list[str]:  # fmt: skip
+def aligned_product(
+    lhs: str,
+    factors: Sequence[Factor],
+    value: float,
+    engine: float | None,
+    digits: int,
+    indent: str = "  ",
+) -> list[str]:
     """Three lines: the factors' symbols, their values under them, and the product.
 
     >>> from retrograd.explainer.records import Factor
@@ -64,20 +70,25 @@ def _network(spec: NetworkSpec, digits: int) -> list[str]:
     out.append(f"  learning rate  \u03b7 = {fmt(spec.lr, digits)}")
     out.append("  weights")
     for layer, rows in enumerate(spec.weight_names):
-        for k, row in enumerate(rows):
-            cells = [
-                f"{w} = {fmt(float(spec.weights[layer][k, j]), digits)} ({names[layer][j]} -> "
-                f"{names[layer + 1][k]})"
+        table = [
+            [
+                f"{w} = {fmt(float(spec.weights[layer][k, j]), digits)} "
+                f"({names[layer][j]} -> {names[layer + 1][k]})"
                 for j, w in enumerate(row)
             ]
-            out.append("    " + "   ".join(cells))
-    fixed = "updated" if spec.update_biases else "kept fixed, as in the textbook"
+            for k, row in enumerate(rows)
+        ]
+        widths = [max(len(r[j]) for r in table) for j in range(len(table[0]))]
+        for cells in table:
+            out.append("    " + "   ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+    fixed = "updated" if spec.update_biases else "kept fixed; --update-biases updates them"
     out.append(f"  biases ({fixed})")
     for layer, bnames in enumerate(spec.bias_names):
         if spec.shared_bias[layer]:
             feeds = ", ".join(names[layer + 1])
-            out.append(f"    {bnames[0]} = {fmt(float(spec.biases[layer][0]), digits)} "
-                       f"(shared by {feeds})")  # fmt: skip
+            out.append(
+                f"    {bnames[0]} = {fmt(float(spec.biases[layer][0]), digits)} (shared by {feeds})"
+            )
         else:
             cells = [f"{b} = {fmt(float(v), digits)}" for b, v in zip(bnames, spec.biases[layer])]
             out.append("    " + "   ".join(cells))
@@ -95,8 +106,7 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             n = tr.neurons[nk]
             src = [nj if layer == 1 else f"out_{nj}" for _, _, nj, _ in n.inputs]
             symbolic = " + ".join(f"{w}·{s}" for (w, _, _, _), s in zip(n.inputs, src))
-            numeric = weighted_sum_text([(wv, x) for _, wv, _, x in n.inputs], n.bias_value,
-                                        digits)  # fmt: skip
+            numeric = weighted_sum_text([(wv, x) for _, wv, _, x in n.inputs], n.bias_value, digits)
             out.append(f"  net_{nk} = {symbolic} + {n.bias} = {numeric} = {f(n.net)}")
             if n.activation == "softmax":
                 out.append(f"  out_{nk} = softmax(net)_{nk} = {f(n.out)}")
@@ -113,8 +123,10 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             plug = f"({f(t)} - {f(y)})^2 / {n_out}"
         else:
             plug = f"-{f(t)} · log({f(y)})"
-        out.append(f"  E_{o} = {output_error_text(spec.loss, o, n_out)} = {plug} = "
-                   f"{f(tr.errors['E_' + o])}")  # fmt: skip
+        out.append(
+            f"  E_{o} = {output_error_text(spec.loss, o, n_out)} = {plug} = "
+            f"{f(tr.errors['E_' + o])}"
+        )
     parts = " + ".join(f"E_{o}" for o in names[-1])
     values = signed_sum([tr.errors["E_" + o] for o in names[-1]], digits)
     out.append(f"  E_total = {parts} = {values} = {f(tr.loss)}")
@@ -131,11 +143,14 @@ def _chain(chain: Chain, digits: int, note: str = "") -> list[str]:
         for term in chain.terms:
             via = term.factors[-1].num.removeprefix("net_")
             syms = " · ".join(fa.symbol for fa in term.factors)
-            vals = " · ".join(fmt_factor(fa.value, digits, i == 0)
-                              for i, fa in enumerate(term.factors))
+            vals = " · ".join(
+                fmt_factor(fa.value, digits, i == 0) for i, fa in enumerate(term.factors)
+            )
             lines.append(f"    via {via}: {syms} = {vals} = {fmt(term.value, digits)}")
-        lines.append(f"  {' ' * len(lhs)} = {fmt(chain.value, digits)}   "
-                     f"(engine: {fmt(chain.engine_grad, digits)} {OK})")  # fmt: skip
+        lines.append(
+            f"  {' ' * len(lhs)} = {fmt(chain.value, digits)}   "
+            f"(engine: {fmt(chain.engine_grad, digits)} {OK})"
+        )
     if note:
         lines[-1] += f"   {note}"
     return lines
@@ -153,32 +168,45 @@ def _backward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
         for nk in names[layer]:
             n = tr.neurons[nk]
             if n.activation == "softmax":
-                out.append(f"  {nk}: \u2202E_total/\u2202net_{nk} = {dE_dnet_softmax_text(nk)} "
-                           f"= {f(n.dE_dnet)}   (softmax and cross-entropy together)")  # fmt: skip
+                out.append(
+                    f"  {nk}: \u2202E_total/\u2202net_{nk} = {dE_dnet_softmax_text(nk)} "
+                    f"= {f(n.dE_dnet)}   (softmax and cross-entropy together)"
+                )
                 continue
             if last:
-                out.append(f"  {nk}: \u2202E_total/\u2202out_{nk} = "
-                           f"{dE_dout_text(spec.loss, nk, n_out)} = {f(n.dE_dout)}")  # fmt: skip
+                out.append(
+                    f"  {nk}: \u2202E_total/\u2202out_{nk} = "
+                    f"{dE_dout_text(spec.loss, nk, n_out)} = {f(n.dE_dout)}"
+                )
             else:
                 if n.paths[0].label is not None:
                     labels = " + ".join(f"\u2202{t.label[0]}/\u2202{t.label[1]}" for t in n.paths)
                 else:
                     nxt = ", ".join(t.factors[0].den.removeprefix("net_") for t in n.paths)
                     labels = f"sum over {nxt} of \u2202E_total/\u2202net · \u2202net/\u2202out_{nk}"
-                out.append(f"  {nk}: \u2202E_total/\u2202out_{nk} = {labels}   "
-                           f"(every path from {nk} to the error)")  # fmt: skip
+                out.append(
+                    f"  {nk}: \u2202E_total/\u2202out_{nk} = {labels}   "
+                    f"(every path from {nk} to the error)"
+                )
                 for t in n.paths:
                     a, b = t.factors
-                    head = (f"\u2202{t.label[0]}/\u2202{t.label[1]} =" if t.label is not None
-                            else f"via {a.den.removeprefix('net_')}:")  # fmt: skip
-                    out.append(f"        {head} {a.symbol} · {b.symbol} = {f(a.value)} · "
-                               f"{fmt_factor(b.value, digits)} = {f(t.value)}")  # fmt: skip
+                    head = (
+                        f"\u2202{t.label[0]}/\u2202{t.label[1]} ="
+                        if t.label is not None
+                        else f"via {a.den.removeprefix('net_')}:"
+                    )
+                    out.append(
+                        f"        {head} {a.symbol} · {b.symbol} = {f(a.value)} · "
+                        f"{fmt_factor(b.value, digits)} = {f(t.value)}"
+                    )
                 values = signed_sum([t.value for t in n.paths], digits)
                 out.append(f"      \u2202E_total/\u2202out_{nk} = {values} = {f(n.dE_dout)}")
             _, deriv = activation_text(n.activation, nk)
             out.append(f"      \u2202out_{nk}/\u2202net_{nk} = {deriv} = {f(n.dout_dnet)}")
-            out.append(f"      \u03b4_{nk} = \u2202E_total/\u2202net_{nk} = {f(n.dE_dout)} · "
-                       f"{fmt_factor(n.dout_dnet, digits)} = {f(n.dE_dnet)}")  # fmt: skip
+            out.append(
+                f"      \u03b4_{nk} = \u2202E_total/\u2202net_{nk} = {f(n.dE_dout)} · "
+                f"{fmt_factor(n.dout_dnet, digits)} = {f(n.dE_dnet)}"
+            )
         out.append("")
         for k, nk in enumerate(names[layer]):
             for j, nj in enumerate(names[layer - 1]):
@@ -200,8 +228,10 @@ def _batch(ex: Explanation, digits: int) -> list[str]:
     for name, g in ex.gradients.items():
         parts = signed_sum(g.per_sample, digits)
         expr = f"({parts}) / {n}" if g.reduction == "mean" else parts
-        out.append(f"  \u2202E/\u2202{name.ljust(width)} = {expr} = {fmt(g.value, digits)}   "
-                   f"(engine: {fmt(g.engine_grad, digits)} {OK})")  # fmt: skip
+        out.append(
+            f"  \u2202E/\u2202{name.ljust(width)} = {expr} = {fmt(g.value, digits)}   "
+            f"(engine: {fmt(g.engine_grad, digits)} {OK})"
+        )
     return out
 
 
@@ -216,11 +246,15 @@ def _updates(ex: Explanation, digits: int) -> list[str]:
         if not u.applied:
             fixed.append(name)
             continue
-        out.append(f"  {(name + chr(0x207A)).ljust(width + 1)} = {f(u.old)} - {f(u.lr)} · "
-                   f"{fmt_factor(u.grad, digits)} = {f(u.new)}")  # fmt: skip
+        out.append(
+            f"  {(name + chr(0x207A)).ljust(width + 1)} = {f(u.old)} - {f(u.lr)} · "
+            f"{fmt_factor(u.grad, digits)} = {f(u.new)}"
+        )
     if fixed:
-        out.append(f"  {', '.join(fixed)} kept fixed (update_biases=True / --update-biases "
-                   "updates them too)")  # fmt: skip
+        out.append(
+            f"  {', '.join(fixed)} kept fixed (update_biases=True / --update-biases "
+            "updates them too)"
+        )
     out += ["", "New weights"]
     names = list(ex.updates)
     for i in range(0, len(names), 4):
@@ -233,8 +267,11 @@ def _training(ex: Explanation, digits: int) -> list[str]:
     log = ex.training
     assert log is not None
     err = "E_total" if len(ex.samples) == 1 else "E"
-    out = ["", f"Training on: {log.total_steps} steps of full-batch gradient descent "
-               f"(\u03b7 = {fmt(ex.spec.lr, digits)})"]  # fmt: skip
+    out = [
+        "",
+        f"Training on: {log.total_steps} steps of full-batch gradient descent "
+        f"(\u03b7 = {fmt(ex.spec.lr, digits)})",
+    ]
     width = max(len("step"), len(str(log.steps[-1])))
     out.append(f"  {'step'.rjust(width)}   {err}")
     for s, e in zip(log.steps, log.losses):

@@ -35,10 +35,16 @@ _ACTIVATION_ALIASES = {"linear": "identity", "none": "identity", "logistic": "si
 #: losses explain can narrate; how the batch loss combines the per-sample losses
 LOSSES = {"half_sse": "sum", "mse": "mean", "cross_entropy": "mean"}
 _LOSS_ALIASES = {
-    "sse": "half_sse", "half-sse": "half_sse", "1/2-sse": "half_sse", "half_sse": "half_sse",
-    "mse": "mse", "cross_entropy": "cross_entropy", "cross-entropy": "cross_entropy",
-    "ce": "cross_entropy", "crossentropy": "cross_entropy",
-}  # fmt: skip
+    "sse": "half_sse",
+    "half-sse": "half_sse",
+    "1/2-sse": "half_sse",
+    "half_sse": "half_sse",
+    "mse": "mse",
+    "cross_entropy": "cross_entropy",
+    "cross-entropy": "cross_entropy",
+    "ce": "cross_entropy",
+    "crossentropy": "cross_entropy",
+}
 
 
 class SpecError(ValueError):
@@ -148,11 +154,16 @@ class NetworkSpec:
     def with_parameters(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> Any:
         """A copy of this spec with other weight and bias values (same shapes)."""
         return NetworkSpec(
-            self.layer_sizes, self.activations, self.loss, self.lr,
+            self.layer_sizes,
+            self.activations,
+            self.loss,
+            self.lr,
             [np.array(w, dtype=np.float64) for w in weights],
             [np.array(b, dtype=np.float64) for b in biases],
-            list(self.samples), self.shared_bias, self.update_biases,
-        )  # fmt: skip
+            list(self.samples),
+            self.shared_bias,
+            self.update_biases,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON file format (``make_spec(**spec.to_dict())`` rebuilds the spec)."""
@@ -166,7 +177,9 @@ class NetworkSpec:
                 float(b[0]) if shared else b.tolist()
                 for b, shared in zip(self.biases, self.shared_bias)
             ],
-            "samples": [{"inputs": list(s.inputs), "targets": list(s.targets)} for s in self.samples],
+            "samples": [
+                {"inputs": list(s.inputs), "targets": list(s.targets)} for s in self.samples
+            ],
             "update_biases": self.update_biases,
         }
 
@@ -204,7 +217,7 @@ def make_spec(
     inputs: Any = None,
     targets: Any = None,
     samples: Any = None,
-    update_biases: bool = False,
+    update_biases: bool | None = None,
     seed: int = 0,
 ) -> NetworkSpec:
     """Validate a network description and fill in defaults.
@@ -235,8 +248,9 @@ def make_spec(
         target may be a class index.
     samples : sequence of mapping
         Alternatively ``[{"inputs": [...], "targets": [...]}, ...]``.
-    update_biases : bool
-        Also update the biases (the textbook keeps them fixed).
+    update_biases : bool, optional
+        Also update the biases. Default: False when every layer has one shared bias (the
+        textbook's setup, which keeps them fixed), True for biases per neuron.
     seed : int
         Seed for random weights when none are given.
 
@@ -252,7 +266,9 @@ def make_spec(
     sizes = _parse_layers(layers)
     textbook = sizes == tuple(_TEXTBOOK["layers"])
     loss_name = _parse_loss(loss if loss is not None else "half_sse")
-    acts = _parse_activations(activations if activations is not None else "sigmoid", sizes, loss_name)
+    acts = _parse_activations(
+        activations if activations is not None else "sigmoid", sizes, loss_name
+    )
     rate = _parse_lr(lr if lr is not None else 0.5)
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     if n_weights > MAX_WEIGHTS:
@@ -271,9 +287,12 @@ def make_spec(
     else:
         ws = _parse_weights(weights, sizes)
     bs, shared = _parse_biases(biases, sizes)
-    if samples is None and inputs is None and targets is None and textbook:
-        inputs, targets = _TEXTBOOK["inputs"], _TEXTBOOK["targets"]
+    if samples is None and textbook:
+        inputs = _TEXTBOOK["inputs"] if inputs is None else inputs
+        targets = _TEXTBOOK["targets"] if targets is None else targets
     sample_list = _parse_samples(samples, inputs, targets, sizes, loss_name)
+    if update_biases is None:
+        update_biases = not all(shared)
     return NetworkSpec(
         sizes, acts, loss_name, rate, ws, bs, sample_list, tuple(shared), bool(update_biases)
     )
@@ -284,9 +303,18 @@ def spec_from_dict(data: Mapping[str, Any]) -> NetworkSpec:
     if not isinstance(data, Mapping):
         raise SpecError(f"network description must be a JSON object, got {type(data).__name__}")
     allowed = {
-        "layers", "activations", "loss", "lr", "weights", "biases", "inputs", "targets",
-        "samples", "update_biases", "seed",
-    }  # fmt: skip
+        "layers",
+        "activations",
+        "loss",
+        "lr",
+        "weights",
+        "biases",
+        "inputs",
+        "targets",
+        "samples",
+        "update_biases",
+        "seed",
+    }
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise SpecError(
@@ -365,9 +393,16 @@ def spec_from_module(
             )
         acts[-1] = "softmax"
     return make_spec(
-        layers=sizes, activations=acts, loss=loss_name, lr=lr, weights=ws, biases=bs,
-        inputs=inputs, targets=targets, update_biases=update_biases,
-    )  # fmt: skip
+        layers=sizes,
+        activations=acts,
+        loss=loss_name,
+        lr=lr,
+        weights=ws,
+        biases=bs,
+        inputs=inputs,
+        targets=targets,
+        update_biases=update_biases,
+    )
 
 
 # -- field parsers (each raises SpecError with one line) --------------------------------------
@@ -385,9 +420,7 @@ def _parse_layers(layers: Any) -> tuple[int, ...]:
     except (TypeError, ValueError):
         raise SpecError(f"layers: expected a list of positive integers, got {layers!r}") from None
     if len(sizes) < 2:
-        raise SpecError(
-            f"layers: need at least 2 sizes (inputs and outputs), got {list(sizes)}"
-        )
+        raise SpecError(f"layers: need at least 2 sizes (inputs and outputs), got {list(sizes)}")
     if any(s < 1 for s in sizes) or any(float(s) != float(v) for s, v in zip(sizes, layers)):
         raise SpecError(f"layers: every size must be a positive integer, got {list(layers)}")
     return sizes
@@ -468,10 +501,14 @@ def _parse_weights(value: Any, sizes: tuple[int, ...]) -> list[np.ndarray]:
         flat = [name for layer in names for row in layer for name in row]
         unknown = sorted(set(value) - set(flat), key=str)
         if unknown:
-            raise SpecError(f"weights: unknown name {unknown[0]!r}; this network has {first}..{last}")
+            raise SpecError(
+                f"weights: unknown name {unknown[0]!r}; this network has {first}..{last}"
+            )
         missing = [n for n in flat if n not in value]
         if missing:
-            raise SpecError(f"weights: missing {', '.join(missing)} (this network has {first}..{last})")
+            raise SpecError(
+                f"weights: missing {', '.join(missing)} (this network has {first}..{last})"
+            )
         value = [value[n] for n in flat]
     if isinstance(value, np.ndarray):
         value = value.tolist() if value.ndim == 1 else list(value)
@@ -500,7 +537,9 @@ def _parse_weights(value: Any, sizes: tuple[int, ...]) -> list[np.ndarray]:
         try:
             arr = np.array(w, dtype=np.float64)
         except (TypeError, ValueError):
-            raise SpecError(f"{where}: expected shape {shape} (out, in), got a ragged list") from None
+            raise SpecError(
+                f"{where}: expected shape {shape} (out, in), got a ragged list"
+            ) from None
         if arr.shape != shape:
             raise SpecError(f"{where}: expected shape {shape} (out, in), got {arr.shape}")
         out.append(_as_float_array(arr, where))
@@ -570,7 +609,7 @@ def _parse_samples(
         if inputs is not None or targets is not None:
             raise SpecError("give either samples or inputs/targets, not both")
         if not isinstance(samples, Sequence) or isinstance(samples, (str, Mapping)):
-            raise SpecError("samples: expected a list of {\"inputs\": [...], \"targets\": [...]}")
+            raise SpecError('samples: expected a list of {"inputs": [...], "targets": [...]}')
         pairs = []
         for n, s in enumerate(samples, start=1):
             if not isinstance(s, Mapping) or "inputs" not in s or "targets" not in s:
@@ -582,23 +621,12 @@ def _parse_samples(
                 "no samples: give inputs and targets (e.g. inputs [[0, 1], [1, 0]] and "
                 "targets [[1], [1]])"
             )
-        x = _as_float_array(inputs, "inputs")
-        x2 = x.reshape(1, -1) if x.ndim <= 1 else x
-        if x2.ndim != 2:
-            raise SpecError(f"inputs: expected (samples, {n_in}) values, got shape {x.shape}")
-        # one sample: targets is its list; several: one entry per sample (a list, a value
-        # for a single output, or a class index for cross-entropy)
-        if x.ndim <= 1:
-            t_list = [targets]
-        elif isinstance(targets, (Sequence, np.ndarray)) and not isinstance(targets, str):
-            t_list = list(targets)
-        else:
-            raise SpecError(f"targets: expected one entry per sample, got {targets!r}")
-        if len(t_list) != x2.shape[0]:
-            raise SpecError(
-                f"targets: {x2.shape[0]} input sample(s) but {len(t_list)} target(s)"
-            )
-        pairs = list(zip(x2.tolist(), t_list))
+        one = _is_flat(inputs)
+        x_list = [inputs] if one else _as_list(inputs, "inputs")
+        t_list = [targets] if one else _as_list(targets, "targets")
+        if len(t_list) != len(x_list):
+            raise SpecError(f"targets: {len(x_list)} input sample(s) but {len(t_list)} target(s)")
+        pairs = list(zip(x_list, t_list))
     if not pairs:
         raise SpecError("samples: need at least one sample")
     if len(pairs) > MAX_SAMPLES:
@@ -616,6 +644,21 @@ def _parse_samples(
         t = _parse_target(ti, n, n_out, loss)
         out.append(Sample(tuple(float(v) for v in x), tuple(float(v) for v in t)))
     return out
+
+
+def _is_flat(values: Any) -> bool:
+    """One sample (a list of numbers) rather than several (a list of lists)?"""
+    if _is_number(values):
+        return True
+    if isinstance(values, np.ndarray):
+        return values.ndim <= 1
+    return isinstance(values, Sequence) and all(_is_number(v) for v in values)
+
+
+def _as_list(values: Any, what: str) -> list[Any]:
+    if isinstance(values, (Sequence, np.ndarray)) and not isinstance(values, str):
+        return list(values)
+    raise SpecError(f"{what}: expected one entry per sample, got {values!r}")
 
 
 def _parse_target(t: Any, n: int, n_out: int, loss: str) -> np.ndarray:

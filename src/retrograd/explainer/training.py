@@ -55,24 +55,12 @@ def train_steps(
     if every < 1:
         raise ValueError(f"every: expected a whole number >= 1, got {every}")
     log_steps, losses = [0, 1], [first[0], first[1]]
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+        _run(net, optimizer, inputs, targets, steps, every, log_steps, losses)
     stopped = None
-    for step in range(2, steps + 1):
-        net.zero_grad()
-        _, loss = net.forward(inputs, targets)  # the error after step - 1 updates
-        value = loss.item()
-        if not math.isfinite(value):
-            stopped = f"the error became {value} after {step - 1} steps; try a smaller lr"
-            log_steps.append(step - 1)
-            losses.append(value)
-            break
-        loss.backward()
-        optimizer.step()
-        if step % every == 0 and step != steps:
-            with no_grad():
-                _, after = net.forward(inputs, targets)
-            log_steps.append(step)
-            losses.append(after.item())
-    with no_grad():
+    if not math.isfinite(losses[-1]):
+        stopped = f"the error became {losses[-1]} after {log_steps[-1]} steps; try a smaller lr"
+    with no_grad(), np.errstate(over="ignore", invalid="ignore"):
         layers, loss = net.forward(inputs, targets)
         out = layers[-1].out
         if net.spec.activations[-1] == "softmax":
@@ -94,3 +82,31 @@ def train_steps(
         total_steps=done,
         stopped=stopped,
     )
+
+
+def _run(
+    net: ExplainedNetwork,
+    optimizer: Optimizer,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    steps: int,
+    every: int,
+    log_steps: list[int],
+    losses: list[float],
+) -> None:
+    """Steps 2..steps; log (step, error) every ``every`` steps, or once it is not finite."""
+    for step in range(2, steps + 1):
+        net.zero_grad()
+        _, loss = net.forward(inputs, targets)  # the error after step - 1 updates
+        value = loss.item()
+        if not math.isfinite(value):
+            log_steps.append(step - 1)
+            losses.append(value)
+            return
+        loss.backward()
+        optimizer.step()
+        if step % every == 0 and step != steps:
+            with no_grad():
+                _, after = net.forward(inputs, targets)
+            log_steps.append(step)
+            losses.append(after.item())

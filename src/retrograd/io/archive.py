@@ -312,16 +312,23 @@ def read_archive(path: str | os.PathLike[str], kind: str) -> Any:
         )
     try:
         with zipfile.ZipFile(origin) as zf:
+            _check_members(zf.infolist(), os.path.getsize(origin), origin)
             infos = {i.filename: i for i in zf.infolist()}
             if HEADER_NAME not in infos:
-                raise FileFormatError(f"{origin}: no {HEADER_NAME} inside; not a retrograd file")
+                raise FileFormatError(
+                    f"{origin}: no {HEADER_NAME} inside, so it is not a retrograd file (for a "
+                    "plain NumPy .npz of weights use numpy.load(path, allow_pickle=False) and "
+                    "model.load_state_dict)"
+                )
             hinfo = infos[HEADER_NAME]
             if hinfo.file_size > _MAX_HEADER_BYTES:
                 raise FileFormatError(f"{origin}: {HEADER_NAME} is implausibly large")
             raw = zf.read(hinfo)
             try:
                 header = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            except FileFormatError:
+                raise
+            except (ValueError, RecursionError) as exc:  # bad UTF-8/JSON, 10**5000-digit ints
                 raise FileFormatError(f"{origin}: {HEADER_NAME} is not valid JSON ({exc})") from exc
             if not isinstance(header, dict) or "tree" not in header:
                 raise FileFormatError(f"{origin}: {HEADER_NAME} lacks the 'tree' entry")
@@ -355,6 +362,29 @@ def read_archive(path: str | os.PathLike[str], kind: str) -> Any:
     if unused:
         raise FileFormatError(f"{origin}: arrays {unused} are not referenced by the header")
     return tree
+
+
+def _check_members(infos: list[zipfile.ZipInfo], disk_size: int, origin: str) -> None:
+    """Unique names, stored (not deflated) members, sizes that fit in the file itself.
+
+    Stored members cannot expand, so memory use is bounded by the file's size:
+    no "zip bomb" and no header claiming gigabytes that are not there.
+    """
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise FileFormatError(f"{origin}: the archive lists a member twice")
+    for info in infos:
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise FileFormatError(
+                f"{origin}: member {info.filename!r} is compressed; retrograd files store "
+                "their members uncompressed"
+            )
+        if info.file_size != info.compress_size:
+            raise FileFormatError(f"{origin}: member {info.filename!r} has inconsistent sizes")
+    if sum(i.file_size for i in infos) > disk_size:
+        raise FileFormatError(
+            f"{origin}: the archive claims more data than the file holds; truncated or forged"
+        )
 
 
 def _referenced_arrays(obj: Any) -> set[str]:

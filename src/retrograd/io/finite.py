@@ -20,7 +20,7 @@ def check_finite_weights(weights: Mapping[str, np.ndarray], what: str) -> None:
     >>> try:
     ...     check_finite_weights({"w": np.array([1.0, np.nan])}, "checkpoint")
     ... except NonFiniteWeightsError as exc:
-    ...     print(str(exc)[:68])
+    ...     print(str(exc)[:67])
     checkpoint: refusing to save non-finite weights: w (1 NaN, 0 Inf of
     """
     bad = []

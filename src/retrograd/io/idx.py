@@ -52,7 +52,7 @@ def _open(path: str | os.PathLike[str]) -> tuple[IO[bytes], bool]:
     return f, False
 
 
-def _read_exactly(f: IO[bytes], n: int) -> bytes:
+def _read_exactly(f: IO[bytes], n: int) -> bytearray:
     """Read up to ``n`` bytes in chunks (a lying header cannot make us allocate n at once)."""
     parts = []
     left = n
@@ -62,7 +62,7 @@ def _read_exactly(f: IO[bytes], n: int) -> bytes:
             break
         parts.append(chunk)
         left -= len(chunk)
-    return b"".join(parts)
+    return bytearray().join(parts)  # one copy, and writable for np.frombuffer
 
 
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
@@ -141,7 +141,7 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         raise IDXError(f"{origin}: corrupted or truncated gzip data ({exc})") from exc
     finally:
         f.close()
-    arr = np.frombuffer(bytearray(payload), dtype=dtype).reshape(dims)
+    arr = np.frombuffer(payload, dtype=dtype).reshape(dims)
     return arr.astype(dtype.newbyteorder("="), copy=False)
 
 

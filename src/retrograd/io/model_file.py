@@ -65,6 +65,10 @@ def save(
     >>> bool((same.state_dict()["0.weight"] == model.state_dict()["0.weight"]).all())
     True
     """
+    from retrograd.nn import Module
+
+    if not isinstance(model, Module):
+        raise TypeError(f"save: expected a retrograd.nn.Module, got {type(model).__name__}")
     weights = model.state_dict()
     check_finite_weights(weights, f"save {os.fspath(path)}")
     tree = {

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from retrograd.function import Function
 
 
 class Linear(Function):
     """y = x @ W.T + b
+
+    Inputs with several leading axes are flattened to one batch axis, so the layer
+    is always a single matrix product (one BLAS GEMM call) forward and backward.
 
     Shape
     -----
@@ -20,18 +25,21 @@ class Linear(Function):
                 f"(expected input (..., {weight.shape[1]}))"
             )
         self.has_bias = bias is not None
-        self.save_for_backward(x, weight)
-        y = x @ weight.T  # the weighted sum net_j = sum_i w_ji x_i for every sample
+        x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])  # all leading axes are samples
+        self.save_for_backward(x2, weight)
+        self.x_shape = x.shape
+        y = np.dot(x2, weight.T)  # the weighted sums net_j = sum_i w_ji x_i, every sample
         if bias is not None:
             y += bias
-        return y
+        return y if x.ndim == 2 else y.reshape(x.shape[:-1] + (weight.shape[0],))
 
     def backward(self, g):
-        x, weight = self.saved
-        g2 = g.reshape(-1, g.shape[-1])  # all leading axes are samples
-        # dL/dx = dL/dy W (skipped for a first layer, whose input needs no gradient)
-        grad_x = g @ weight if self.needs_grad(0) else None
-        grad_w = g2.T @ x.reshape(-1, x.shape[-1])  # dL/dW_ji = sum_n dL/dy_nj x_ni
+        x2, weight = self.saved
+        g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
+        grad_x = None
+        if self.needs_grad(0):  # skipped for a first layer, whose input needs no gradient
+            grad_x = np.dot(g2, weight).reshape(self.x_shape)  # dL/dx = dL/dy W
+        grad_w = np.dot(g2.T, x2)  # dL/dW_ji = sum_n dL/dy_nj x_ni
         if self.has_bias:
             return grad_x, grad_w, g2.sum(axis=0)  # dL/db_j = sum_n dL/dy_nj
         return grad_x, grad_w

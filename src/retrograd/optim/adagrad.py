@@ -67,7 +67,7 @@ class Adagrad(Optimizer):
     @no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; returns ``closure()`` if given."""
-        loss = self._closure_loss(closure)
+        loss = self.evaluate_closure(closure)
         for group in self.param_groups:
             lr, lr_decay = group["lr"], group["lr_decay"]
             eps, wd = group["eps"], group["weight_decay"]

@@ -219,6 +219,88 @@ class CosineAnnealingLR(LRScheduler):
         return [self.eta_min + (b - self.eta_min) * c for b in self.base_lrs]
 
 
+class LinearLR(LRScheduler):
+    """Scale the rate linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    ``lr(epoch) = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters)``
+    -- the usual learning-rate *warm-up*.
+
+    Examples
+    --------
+    >>> from retrograd import nn, optim
+    >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+    >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+    >>> lrs = []
+    >>> for _ in range(5):
+    ...     lrs.append(opt.param_groups[0]["lr"])
+    ...     sched.step()
+    >>> lrs
+    [0.25, 0.5, 0.75, 1.0, 1.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if not 0.0 < start_factor <= 1.0 or not 0.0 <= end_factor <= 1.0:
+            raise ValueError(
+                f"LinearLR: start_factor must be in (0, 1] and end_factor in [0, 1], got "
+                f"{start_factor} and {end_factor}"
+            )
+        if total_iters <= 0:
+            raise ValueError(f"LinearLR: total_iters must be > 0, got {total_iters}")
+        self.start_factor, self.end_factor = float(start_factor), float(end_factor)
+        self.total_iters = int(total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        done = min(self.last_epoch, self.total_iters) / self.total_iters
+        factor = self.start_factor + (self.end_factor - self.start_factor) * done
+        return [b * factor for b in self.base_lrs]
+
+
+class LambdaLR(LRScheduler):
+    """``lr(epoch) = base_lr * lr_lambda(epoch)`` for a function of your own.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    lr_lambda : callable or list of callables
+        ``epoch -> factor``, one for all groups or one per group. Functions are not
+        part of ``state_dict()`` (only the epoch counter is): pass the same ones again
+        when resuming.
+
+    Examples
+    --------
+    >>> from retrograd import nn, optim
+    >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+    >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (1 + epoch))
+    >>> sched.step(); sched.get_last_lr()
+    [0.5]
+    """
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1) -> None:
+        n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 0
+        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
+        if len(lambdas) != n or not all(callable(f) for f in lambdas):
+            raise ValueError(f"LambdaLR: expected 1 or {n} callables, got {lr_lambda!r}")
+        self.lr_lambdas = lambdas
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        return [b * float(f(self.last_epoch)) for b, f in zip(self.base_lrs, self.lr_lambdas)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the base class, without the functions (they are code, not data)."""
+        state = super().state_dict()
+        state.pop("lr_lambdas", None)
+        return state
+
+
 class ReduceLROnPlateau(LRScheduler):
     """Cut the rate by ``factor`` when a monitored metric stops improving.
 

@@ -119,7 +119,7 @@ class Optimizer:
         """Update the parameters from their ``.grad`` (subclasses implement it)."""
         raise NotImplementedError
 
-    def _closure_loss(self, closure: Callable[[], Any] | None) -> Any:
+    def evaluate_closure(self, closure: Callable[[], Any] | None) -> Any:
         """Call ``closure`` (which re-computes the loss and calls backward) with grad on."""
         if closure is None:
             return None

@@ -87,7 +87,7 @@ class SGD(Optimizer):
         -------
         The closure's loss, or None.
         """
-        loss = self._closure_loss(closure)
+        loss = self.evaluate_closure(closure)
         for group in self.param_groups:
             lr, mom, damp = group["lr"], group["momentum"], group["dampening"]
             wd, nesterov = group["weight_decay"], group["nesterov"]

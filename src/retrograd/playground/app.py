@@ -138,7 +138,9 @@ class PlaygroundApp:
             s = self._session(request)
             ctype = request.headers.get("content-type", "").lower()
             if ctype.startswith("multipart/form-data"):
-                form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_CSV_BYTES + 1)
+                form = await request.form(
+                    max_files=1, max_fields=4, max_part_size=MAX_CSV_BYTES + 1
+                )
                 upload = form.get("file")
                 if upload is None or isinstance(upload, str):
                     raise DataError("the form needs a file field named 'file'")
@@ -270,7 +272,9 @@ def create_app(
         Route(sid + "/weight", h.weight, methods=["GET"]),
         Route(sid + "/events", h.events, methods=["GET"]),
         Route(sid + "/{action:str}", h.action, methods=["POST"]),
-        Mount("/static", app=StaticFiles(directory=static_dir(), follow_symlink=False), name="static"),
+        Mount(
+            "/static", app=StaticFiles(directory=static_dir(), follow_symlink=False), name="static"
+        ),
     ]
     app = Starlette(routes=routes)
     app.state.manager = manager

@@ -70,7 +70,9 @@ def _classification_set(
         y = table[2 * (x[:, 0] > 0) + (x[:, 1] > 0)]
         return x + rng.normal(0.0, noise, size=x.shape), y
     if name == "blobs":  # two Gaussian clusters; noise widens them
-        x, y = data.make_blobs(n, centers=[[-1.0, -1.0], [1.0, 1.0]], cluster_std=0.35 + 2 * noise, seed=seed)
+        x, y = data.make_blobs(
+            n, centers=[[-1.0, -1.0], [1.0, 1.0]], cluster_std=0.35 + 2 * noise, seed=seed
+        )
         return x, np.asarray(y)
     if name == "circles":  # inner circle at half the radius, as in TensorFlow Playground
         return data.make_circles(n_samples=n, noise=noise, factor=0.5, seed=seed)

@@ -58,6 +58,8 @@ class PendingStep:
     loss: Any = None
     data_loss: float = 0.0
     old_params: list[np.ndarray] = field(default_factory=list)
+    explanation: Any = None  # retrograd.explainer's narration of this step (built on hover)
+    explain_note: str | None = None
 
 
 def _encode(values: np.ndarray) -> str:
@@ -345,10 +347,14 @@ class Run:
     def chain_factors(self, layer: int, j: int, i: int) -> dict[str, Any]:
         """Value, gradient and chain-rule factors of weight ``layers[layer].weight[j, i]``.
 
-        The factors come from the last step's trace (the engine's retained
-        gradients) for sample 0 of its batch: dL/dw_ji = dL/da_j * f'(z_j) * a_i,
-        or dL/dz_j * a_i at a fused sigmoid + BCE output. The engine's dL/dw is
-        that product summed over the batch (equal when the batch has one sample).
+        The factors describe sample 0 of the last step's batch. Where the
+        explain mode covers the network (sigmoid/tanh/ReLU/identity layers with
+        the ½SSE or MSE loss and no L1/L2 term), they come from
+        :func:`retrograd.explainer.explain` run on the step's weights and batch;
+        otherwise (fused sigmoid+BCE output, Huber, ELU, leaky ReLU, L1/L2) from
+        the engine's retained gradients of the step itself: dL/dw_ji =
+        dL/da_j * f'(z_j) * a_i, or dL/dz_j * a_i at a fused BCE output. The
+        engine's dL/dw combines these per-sample products over the batch.
         """
         if not 0 <= layer < len(self.net.layers):
             raise ConfigError(
@@ -365,6 +371,23 @@ class Run:
         }
         p = self.inspect
         if p is None or p.trace is None or p.trace.zs[layer].grad is None:
+            return info
+        info.update(value_before=float(p.old_params[2 * layer][j, i]), batch_size=len(p.idx))
+        ex = self._explanation(p)
+        if ex is not None:
+            from retrograd.explainer.naming import weight_names
+
+            name = weight_names(self.net.sizes)[layer][j][i]
+            chain = ex.chain(name, sample=0)
+            info.update(
+                weight=f"{name} ({chain.source} → {chain.target})",
+                factors=[
+                    {"name": f.symbol, "value": f.value, "source": f.source} for f in chain.factors
+                ],
+                product=chain.product,
+                batch_grad=ex.gradients[name].value,
+                source="retrograd.explainer",
+            )
             return info
         t = p.trace
         last = len(self.net.layers) - 1
@@ -385,12 +408,53 @@ class Run:
             {"name": f"∂z{_sub(layer, j)}/∂w = a{_sub(layer - 1, i)}", "value": float(a_prev)}
         )
         info.update(
-            value_before=float(p.old_params[2 * layer][j, i]),
             factors=factors,
             product=float(np.prod([f["value"] for f in factors])),
-            batch_size=len(p.idx),
+            source="engine (retained gradients of this step)",
+            note=p.explain_note,
         )
         return info
+
+    def _explanation(self, p: PendingStep) -> Any:
+        """The explain mode's narration of step ``p`` (None where it does not cover the network)."""
+        if p.explanation is not None or p.explain_note is not None:
+            return p.explanation
+        from retrograd import nn
+
+        c = self.config
+        hidden = self.net.activation_name
+        loss = "half_sse" if self.task == "textbook" else c.loss
+        if hidden not in ("sigmoid", "tanh", "relu", "identity") or loss not in ("half_sse", "mse"):
+            p.explain_note = f"the explain mode does not narrate {hidden} with the {loss} loss"
+            return None
+        if self.task != "textbook" and c.regularization != "none" and c.reg_rate > 0:
+            p.explain_note = "the explain mode does not narrate L1/L2 terms"
+            return None
+        try:
+            from retrograd.explainer import explain
+
+            layers: list[Any] = []
+            last = len(self.net.layers) - 1
+            for k, lin in enumerate(self.net.layers):
+                copy = nn.Linear(
+                    lin.in_features, lin.out_features, rng=np.random.default_rng(0), dtype=DTYPE
+                )
+                copy.weight.data = p.old_params[2 * k].copy()
+                copy.bias.data = p.old_params[2 * k + 1].copy()
+                act = self.net.out_activation_name if k == last else hidden
+                layers += [copy, nn.ACTIVATIONS[act]()]
+            targets = np.asarray(p.y, dtype=DTYPE).reshape(len(p.y), -1)
+            lr = self.optimizer.param_groups[0]["lr"]
+            p.explanation = explain(
+                nn.Sequential(*layers),
+                inputs=feature_map(p.x, self.features),
+                targets=targets,
+                loss=loss,
+                lr=lr,
+            )
+        except Exception as exc:  # noqa: BLE001 - fall back to the step's own factors
+            p.explain_note = f"explain mode unavailable here: {type(exc).__name__}: {exc}"
+        return p.explanation
 
     # -- metrics -------------------------------------------------------------------------
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:
@@ -509,108 +573,80 @@ def derivation_terms(run: Run, p: PendingStep) -> list[dict[str, str]]:
     Uses the classic names: inputs i1, i2; hidden h1, h2; outputs o1, o2;
     weights w1..w8 numbered row by row, layer by layer (w1: i1->h1, w2: i2->h1,
     w5: h1->o1, ...). Each term carries the formula, the numbers put in, and
-    the result; the gradient terms also show the engine's ``.grad`` value.
+    the result; the gradient terms also quote the engine's ``.grad``.
     """
     t = p.trace
     lr = run.optimizer.param_groups[0]["lr"]
     names = [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]
     wnum: dict[tuple[int, int, int], str] = {}
-    k = 1
     for layer_i, layer in enumerate(run.net.layers):
         for j in range(layer.out_features):
             for i in range(layer.in_features):
-                wnum[(layer_i, j, i)] = f"w{k}"
-                k += 1
+                wnum[(layer_i, j, i)] = f"w{len(wnum) + 1}"
     terms: list[dict[str, str]] = []
-    x = p.trace.inputs.data[0]
+
+    def add(kind: str, *text: str) -> None:
+        terms.append({"kind": kind, "text": "".join(text)})
+
+    def slope(layer_i: int, j: int) -> float:  # d out / d net from the Sigmoid op's backward
+        return float(activation_derivative("sigmoid", t.zs[layer_i].data[0:1, j : j + 1])[0, 0])
+
+    x = t.inputs.data[0]
     prev = x
     for layer_i, layer in enumerate(run.net.layers):
         W, b = p.old_params[2 * layer_i], p.old_params[2 * layer_i + 1]
+        src = names[layer_i]
         for j in range(layer.out_features):
             n = names[layer_i + 1][j]
             parts = " + ".join(
-                f"{wnum[(layer_i, j, i)]}·{names[layer_i][i]}" for i in range(layer.in_features)
+                f"{wnum[(layer_i, j, i)]}·{src[i]}" for i in range(layer.in_features)
             )
             nums = " + ".join(f"{W[j, i]:.4g}·{prev[i]:.6g}" for i in range(layer.in_features))
-            z = t.zs[layer_i].data[0, j]
-            terms.append(
-                {
-                    "kind": "forward",
-                    "text": f"net_{n} = {parts} + b = {nums} + {b[j]:.4g} = {_fmt(z)}",
-                }
-            )
-            a = t.acts[layer_i].data[0, j]
-            terms.append(
-                {
-                    "kind": "forward",
-                    "text": f"out_{n} = σ(net_{n}) = 1/(1+e^(−{z:.6f})) = {_fmt(a)}",
-                }
-            )
+            z, a = t.zs[layer_i].data[0, j], t.acts[layer_i].data[0, j]
+            add("forward", f"net_{n} = {parts} + b = {nums} + {b[j]:.4g} = {_fmt(z)}")
+            add("forward", f"out_{n} = σ(net_{n}) = 1/(1+e^(−{z:.6f})) = {_fmt(a)}")
         prev = t.acts[layer_i].data[0]
     out, y = t.output.data[0], p.y[0]
     errs = 0.5 * (y - out) ** 2
     for j in range(2):
-        terms.append({
-            "kind": "error",
-            "text": f"E_o{j + 1} = ½(target_o{j + 1} − out_o{j + 1})² = ½({y[j]:.4g} − {out[j]:.6f})² = {_fmt(errs[j])}",
-        })  # fmt: skip
-    terms.append({"kind": "error", "text": f"E_total = E_o1 + E_o2 = {_fmt(errs.sum())}"})
-    # output layer: delta_o = dE/dout * dout/dnet; then each weight's product
+        o = f"o{j + 1}"
+        add("error", f"E_{o} = ½(target_{o} − out_{o})² = ½({y[j]:.4g} − {out[j]:.6f})² = ",
+            _fmt(errs[j]))  # fmt: skip
+    add("error", f"E_total = E_o1 + E_o2 = {_fmt(errs.sum())}")
+    # output layer: dE/dout (engine) times dout/dnet (the Sigmoid op), then each weight
     h = t.acts[0].data[0]
     for j in range(2):
         o = f"o{j + 1}"
-        dE_dout = float(t.acts[1].grad[0, j])
-        dout_dnet = float(activation_derivative("sigmoid", t.zs[1].data[0:1, j : j + 1])[0, 0])
-        terms.append(
-            {"kind": "backward", "text": f"∂E/∂out_{o} = out_{o} − target_{o} = {_fmt(dE_dout)}"}
-        )
-        terms.append(
-            {
-                "kind": "backward",
-                "text": f"∂out_{o}/∂net_{o} = out_{o}(1 − out_{o}) = {_fmt(dout_dnet)}",
-            }
-        )
+        dE_dout, dout_dnet = float(t.acts[1].grad[0, j]), slope(1, j)
+        add("backward", f"∂E/∂out_{o} = out_{o} − target_{o} = {_fmt(dE_dout)}")
+        add("backward", f"∂out_{o}/∂net_{o} = out_{o}(1 − out_{o}) = {_fmt(dout_dnet)}")
         for i in range(2):
             w = wnum[(1, j, i)]
             grad = float(run.net.layers[1].weight.grad[j, i])
             prod = dE_dout * dout_dnet * h[i]
-            terms.append({
-                "kind": "backward",
-                "text": f"∂E/∂{w} = ∂E/∂out_{o} · ∂out_{o}/∂net_{o} · ∂net_{o}/∂{w} = "
-                f"{dE_dout:.6f} · {dout_dnet:.6f} · {h[i]:.6f} = {_fmt(prod)}   (engine: {_fmt(grad)})",
-            })  # fmt: skip
-    # hidden layer: dE/dout_h sums over both outputs
+            add("backward", f"∂E/∂{w} = ∂E/∂out_{o} · ∂out_{o}/∂net_{o} · ∂net_{o}/∂{w} = ",
+                f"{dE_dout:.6f} · {dout_dnet:.6f} · {h[i]:.6f} = {_fmt(prod)}",
+                f"   (engine: {_fmt(grad)})")  # fmt: skip
+    # hidden layer: dE/dout_h sums the paths through both outputs
     W2 = p.old_params[2]
     dnet_o = t.zs[1].grad[0]
     for j in range(2):
         hn = f"h{j + 1}"
-        dE_dh = float(t.acts[0].grad[0, j])
-        terms.append({
-            "kind": "backward",
-            "text": f"∂E/∂out_{hn} = ∂E/∂net_o1·{wnum[(1, 0, j)]} + ∂E/∂net_o2·{wnum[(1, 1, j)]} = "
-            f"{dnet_o[0]:.6f}·{W2[0, j]:.4g} + {dnet_o[1]:.6f}·{W2[1, j]:.4g} = {_fmt(dE_dh)}",
-        })  # fmt: skip
-        dh_dnet = float(activation_derivative("sigmoid", t.zs[0].data[0:1, j : j + 1])[0, 0])
-        terms.append(
-            {
-                "kind": "backward",
-                "text": f"∂out_{hn}/∂net_{hn} = out_{hn}(1 − out_{hn}) = {_fmt(dh_dnet)}",
-            }
-        )
+        dE_dh, dh_dnet = float(t.acts[0].grad[0, j]), slope(0, j)
+        wa, wb = wnum[(1, 0, j)], wnum[(1, 1, j)]
+        add("backward", f"∂E/∂out_{hn} = ∂E/∂net_o1·{wa} + ∂E/∂net_o2·{wb} = ",
+            f"{dnet_o[0]:.6f}·{W2[0, j]:.4g} + {dnet_o[1]:.6f}·{W2[1, j]:.4g} = ",
+            _fmt(dE_dh))  # fmt: skip
+        add("backward", f"∂out_{hn}/∂net_{hn} = out_{hn}(1 − out_{hn}) = {_fmt(dh_dnet)}")
         for i in range(2):
             w = wnum[(0, j, i)]
             grad = float(run.net.layers[0].weight.grad[j, i])
-            prod = dE_dh * dh_dnet * x[i]
-            terms.append({
-                "kind": "backward",
-                "text": f"∂E/∂{w} = ∂E/∂out_{hn} · ∂out_{hn}/∂net_{hn} · ∂net_{hn}/∂{w} = "
-                f"{dE_dh:.6f} · {dh_dnet:.6f} · {x[i]:.4g} = {_fmt(prod)}   (engine: {_fmt(grad)})",
-            })  # fmt: skip
-    for (layer_i, j, i), w in sorted(wnum.items(), key=lambda kv: int(kv[1][1:])):
+            add("backward", f"∂E/∂{w} = ∂E/∂out_{hn} · ∂out_{hn}/∂net_{hn} · ∂net_{hn}/∂{w} = ",
+                f"{dE_dh:.6f} · {dh_dnet:.6f} · {x[i]:.4g} = {_fmt(dE_dh * dh_dnet * x[i])}",
+                f"   (engine: {_fmt(grad)})")  # fmt: skip
+    for (layer_i, j, i), w in wnum.items():
         old = p.old_params[2 * layer_i][j, i]
         grad = float(run.net.layers[layer_i].weight.grad[j, i])
-        terms.append({
-            "kind": "update",
-            "text": f"{w}⁺ = {w} − η·∂E/∂{w} = {old:.6f} − {lr:g}·{grad:.6f} = {_fmt(old - lr * grad)}",
-        })  # fmt: skip
+        add("update", f"{w}⁺ = {w} − η·∂E/∂{w} = {old:.6f} − {lr:g}·{grad:.6f} = ",
+            _fmt(old - lr * grad))  # fmt: skip
     return terms

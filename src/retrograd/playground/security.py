@@ -35,7 +35,10 @@ MAX_BODY_BYTES = 640 * 1024
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -139,11 +142,15 @@ class GuardMiddleware:
                 return
             length = headers.get("content-length")
             if length is not None and (not length.isdigit() or int(length) > self.max_body):
-                await _error(send, 413, f"request body too large: the limit is {self.max_body} bytes")
+                await _error(
+                    send, 413, f"request body too large: the limit is {self.max_body} bytes"
+                )
                 return
             body = await _read_body(receive, self.max_body)
             if body is None:
-                await _error(send, 413, f"request body too large: the limit is {self.max_body} bytes")
+                await _error(
+                    send, 413, f"request body too large: the limit is {self.max_body} bytes"
+                )
                 return
             receive = _replay(body, receive)
 

@@ -87,7 +87,9 @@ class Session:
                 loss = "bce"
             if task == "regression" and loss not in ("mse", "huber"):
                 loss = "mse"
-            new = Config.from_query({"dataset": "csv", "loss": loss, "preset": ""}, base=self.run.config)
+            new = Config.from_query(
+                {"dataset": "csv", "loss": loss, "preset": ""}, base=self.run.config
+            )
             self.run = Run(new, self.csv_data)
             self.data_version += 1
             self._changed()
@@ -135,7 +137,9 @@ class Session:
                 return
             self.playing = True
             self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name=f"playground-{self.id[:6]}", daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, name=f"playground-{self.id[:6]}", daemon=True
+            )
             self._thread.start()
             self._changed()
 
@@ -196,7 +200,7 @@ class Session:
                 "n_train": len(run.data.x_train),
                 "n_test": len(run.data.x_test),
                 "data_version": self.data_version,
-                "weights": run.weights(),
+                "weights": _clean(run.weights()),
                 "history": {k: [_finite(v) for v in vals] for k, vals in h.items()},
                 "heatmaps": run.heatmaps(),
                 "phase": run.last_phase,

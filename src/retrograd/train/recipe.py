@@ -65,13 +65,18 @@ def _flatten(X: np.ndarray) -> np.ndarray:
 
 
 def load_arrays(settings: dict[str, Any], train: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """``(X, y)`` for ``settings`` (a dataset name or a CSV file), before any split."""
+    """``(X, y)`` for ``settings`` (a dataset name or a CSV file), before any split.
+
+    For a CSV file with text labels, ``settings["class_names"]`` is filled in.
+    """
     from retrograd import data
 
     csv = settings.get("csv")
     if csv:
         label = settings.get("label_column", -1)
-        X, y = data.load_csv(csv, label_column=label)
+        X, y, classes = data.load_csv(csv, label_column=label, return_classes=True)
+        if classes and isinstance(classes[0], str) and not settings.get("class_names"):
+            settings["class_names"] = [str(c) for c in classes]
         return _flatten(X), np.asarray(y)
     name = settings["dataset"]
     key = name.lower().replace("_", "-")

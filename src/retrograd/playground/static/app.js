@@ -203,6 +203,7 @@
   // ---- state in, pictures out -------------------------------------------------------------
   function applySnapshot(snap) {
     if (!snap || (pg.snap && snap.version < pg.snap.version)) return;
+    if (pg.snap && snap.version === pg.snap.version && !snap.points) return; // already drawn
     if (snap.points) pg.points = snap.points;
     pg.snap = snap;
     render(snap);
@@ -266,6 +267,7 @@
     return layer === snap.sizes.length - 1 ? "out" : `[${layer},${k + 1}]`;
   }
 
+  let lastPhaseKey = "";
   function drawNetwork(snap) {
     const svg = $("network");
     const sizes = snap.sizes;
@@ -283,6 +285,11 @@
     const phase = snap.phase ? snap.phase.phase : null;
     const byGrad = phase === "backward" && snap.phase.grad_w;
     const edgeValues = byGrad ? snap.phase.grad_w : snap.weights.w;
+    // animate only when the backward phase first appears (not on every redraw)
+    const phaseKey = phase ? `${snap.steps}:${phase}:${snap.phase.batch}` : "";
+    const animate = phaseKey !== lastPhaseKey;
+    lastPhaseKey = phaseKey;
+    const later = [];
     let scale = 1;
     if (byGrad) scale = Math.max(1e-12, ...edgeValues.flat(2).map(Math.abs));
     // edges, layer by layer: weight[j][i] joins unit i of layer l to unit j of layer l+1
@@ -298,10 +305,21 @@
           const p = document.createElementNS(SVG, "path");
           p.setAttribute("d", `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`);
           p.setAttribute("class", "edge");
-          p.setAttribute("stroke", css(colour(t)));
-          p.setAttribute("stroke-width", String(0.6 + Math.min(6, Math.abs(t) * 6)));
+          const stroke = css(colour(t));
+          const widthPx = String(0.6 + Math.min(6, Math.abs(t) * 6));
           p.dataset.layer = l; p.dataset.j = j; p.dataset.i = i;
-          if (byGrad) p.style.transition = `stroke-width 0.3s ${(L - 2 - l) * 0.35}s, stroke 0.3s ${(L - 2 - l) * 0.35}s`;
+          if (byGrad && animate) {
+            // the gradients flow backward: the output layer's edges change first
+            const w0 = snap.weights.w[l][j][i];
+            p.setAttribute("stroke", css(colour(Math.tanh(w0))));
+            p.setAttribute("stroke-width", String(0.6 + Math.min(6, Math.abs(Math.tanh(w0)) * 6)));
+            const delay = (L - 2 - l) * 0.4;
+            p.style.transition = `stroke-width 0.35s ${delay}s, stroke 0.35s ${delay}s`;
+            later.push(() => { p.setAttribute("stroke", stroke); p.setAttribute("stroke-width", widthPx); });
+          } else {
+            p.setAttribute("stroke", stroke);
+            p.setAttribute("stroke-width", widthPx);
+          }
           p.addEventListener("mouseenter", (ev) => hoverWeight(ev, l, j, i));
           p.addEventListener("mouseleave", () => { $("tooltip").hidden = true; });
           svg.appendChild(p);
@@ -336,10 +354,16 @@
           t.setAttribute("x", xs[l]); t.setAttribute("y", ys[l][k] + node + 11);
           t.textContent = label.text;
           t.dataset.layer = l; t.dataset.k = k;
+          if (label.grad && animate) {
+            t.style.opacity = "0";
+            t.style.transition = `opacity 0.35s ${(L - 1 - l) * 0.4}s`;
+            later.push(() => { t.style.opacity = "1"; });
+          }
           svg.appendChild(t);
         }
       }
     }
+    if (later.length) requestAnimationFrame(() => requestAnimationFrame(() => later.forEach((f) => f())));
     // neuron +/- buttons above each hidden layer
     const holder = $("layer-buttons");
     holder.innerHTML = "";
@@ -386,10 +410,12 @@
       const info = await api(sessionPath(`/weight?layer=${layer}&j=${j}&i=${i}`));
       let html = `<b>${info.weight}</b><br>value ${precise(info.value)}<br>gradient ∂L/∂w ${precise(info.grad)}`;
       if (info.factors) {
-        html += `<br><br>chain rule (sample 1 of ${info.batch_size}):<table>`;
+        html += `<br><br>chain rule for the last step (sample 1 of ${info.batch_size}):<table>`;
         for (const f of info.factors) html += `<tr><td>${f.name}</td><td>${precise(f.value)}</td></tr>`;
         html += `<tr><td><b>product</b></td><td><b>${precise(info.product)}</b></td></tr></table>`;
-        if (info.batch_size > 1) html += "The engine's ∂L/∂w sums these products over the batch.";
+        if (info.batch_grad !== undefined) html += `explain mode's batch gradient: ${precise(info.batch_grad)}<br>`;
+        if (info.batch_size > 1) html += "The engine's ∂L/∂w combines these products over the batch.<br>";
+        html += `<span class="hint">factors from ${info.source}${info.note ? " (" + info.note + ")" : ""}</span>`;
       }
       tip.innerHTML = html;
       tip.style.left = x + "px"; tip.style.top = y + "px";

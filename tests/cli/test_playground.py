@@ -1,0 +1,70 @@
+"""``retrograd playground``: prints the URL, warns off loopback, stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from retrograd.cli import main
+
+pytest.importorskip("uvicorn")
+httpx = pytest.importorskip("httpx")
+
+
+def _start(*args):
+    return subprocess.Popen(
+        [sys.executable, "-m", "retrograd", "playground", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_help_has_examples(capsys):
+    with pytest.raises(SystemExit):
+        main(["playground", "--help"])
+    out = capsys.readouterr().out
+    assert "--port" in out and "--open" in out and "examples:" in out
+
+
+def test_serves_then_stops_cleanly_on_ctrl_c():
+    proc = _start()
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("retrograd playground: http://127.0.0.1:")
+        url = line.split()[2]
+        assert httpx.get(url + "api/meta", timeout=30).status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+    assert "warning" not in err  # loopback: no warning
+
+
+def test_other_host_warns_and_checks_host_header():
+    proc = _start("--host", "127.0.0.2", "--allow-host", "mybox.example")
+    try:
+        line = proc.stdout.readline()
+        url = line.split()[2]
+        assert url.startswith("http://127.0.0.2:")
+        assert httpx.get(url + "api/meta", timeout=30).status_code == 200
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        allowed = httpx.get(url + "api/meta", headers={"Host": f"mybox.example:{port}"}, timeout=30)
+        assert allowed.status_code == 200
+        other = httpx.get(url + "api/meta", headers={"Host": f"other.example:{port}"}, timeout=30)
+        assert other.status_code == 403
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert "warning: listening on 127.0.0.2" in err
+
+
+def test_bad_port_is_a_one_line_error(capsys):
+    assert main(["playground", "--port", "70000"]) == 2
+    assert "--port" in capsys.readouterr().err

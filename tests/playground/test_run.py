@@ -1,0 +1,161 @@
+"""Run: the backprop step, phase by phase, against independent NumPy arithmetic."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from retrograd.playground.config import Config
+from retrograd.playground.run import MAX_HISTORY, NEURON_GRID, OUTPUT_GRID, PHASES, Run
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_textbook_step_matches_hand_written_backprop():
+    run = Run(Config(preset="textbook"))
+    W1, b1 = (p.data.copy() for p in run.net.layers[0].parameters())
+    W2, b2 = (p.data.copy() for p in run.net.layers[1].parameters())
+    x, t = run.data.x_train[0], run.data.y_train[0]
+    # the classic derivation, written out with NumPy
+    h = _sigmoid(W1 @ x + b1)
+    o = _sigmoid(W2 @ h + b2)
+    delta_o = (o - t) * o * (1 - o)  # dE/dnet_o
+    delta_h = (W2.T @ delta_o) * h * (1 - h)  # dE/dnet_h
+    lr = 0.5
+    run.step()
+    np.testing.assert_allclose(
+        run.net.layers[1].weight.data, W2 - lr * np.outer(delta_o, h), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        run.net.layers[0].weight.data, W1 - lr * np.outer(delta_h, x), rtol=1e-12
+    )
+    np.testing.assert_allclose(run.net.layers[1].bias.data, b2 - lr * delta_o, rtol=1e-12)
+
+
+def test_textbook_derivation_quotes_the_engine():
+    run = Run(Config(preset="textbook"))
+    first = run.next_term()
+    assert first["kind"] == "forward" and first["text"].startswith("net_h1")
+    terms = [first] + [run.next_term() for _ in range(len(run.derivation) - 1)]
+    kinds = [t["kind"] for t in terms]
+    assert kinds.index("error") < kinds.index("backward") < kinds.index("update")
+    assert run.steps == 1 and run.pending is None  # the update terms applied the update
+    w5 = next(t["text"] for t in terms if t["text"].startswith("∂E/∂w5"))
+    product = float(w5.split("=")[-1].split("(engine:")[0])
+    engine = float(w5.split("(engine:")[1].strip(" )"))
+    assert product == pytest.approx(engine, abs=1e-6)
+    assert run.next_term()["text"].startswith("net_h1")  # the next click starts a new step
+    assert run.steps == 1
+
+
+def test_step_through_equals_a_whole_step():
+    a = Run(Config(dataset="spirals", hidden=[5, 3], seed=4, optimizer="momentum"))
+    b = Run(Config(dataset="spirals", hidden=[5, 3], seed=4, optimizer="momentum"))
+    for _ in range(3):
+        a.step()
+        views = [b.advance_phase() for _ in PHASES]
+        assert [v["phase"] for v in views] == list(PHASES)
+    for pa, pb in zip(a.net.parameters(), b.net.parameters()):
+        np.testing.assert_array_equal(pa.data, pb.data)
+    assert a.steps == b.steps == 3
+
+
+def test_phase_views_show_values_in_order():
+    run = Run(Config(dataset="moons", hidden=[3], batch_size=4, seed=1))
+    fwd = run.advance_phase()
+    assert "loss" not in fwd and len(fwd["a"]) == 2 and len(fwd["batch"]) == 4
+    err = run.advance_phase()
+    assert err["loss"] > 0 and "grad_w" not in err
+    back = run.advance_phase()
+    assert np.shape(back["grad_w"][0]) == (3, 2) and len(back["dz"][1]) == 1
+    upd = run.advance_phase()
+    np.testing.assert_allclose(
+        upd["delta_w"][0], -run.config.lr * np.array(back["grad_w"][0]), rtol=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "layer"),
+    [
+        ({"dataset": "xor", "hidden": [3], "loss": "bce"}, 1),  # fused sigmoid + BCE output
+        ({"dataset": "xor", "hidden": [3], "loss": "mse"}, 1),
+        ({"dataset": "moons", "hidden": [3, 2], "activation": "relu"}, 1),
+        ({"dataset": "gauss", "hidden": [4], "loss": "huber", "activation": "sigmoid"}, 0),
+    ],
+)
+def test_chain_factors_multiply_to_the_engine_gradient(config, layer):
+    run = Run(Config(batch_size=1, seed=2, **config))
+    run.step()
+    w = run.net.layers[layer].weight
+    for j in range(w.shape[0]):
+        for i in range(w.shape[1]):
+            info = run.chain_factors(layer, j, i)
+            assert info["batch_size"] == 1 and info["factors"]
+            assert info["product"] == pytest.approx(info["grad"], rel=1e-9, abs=1e-15)
+
+
+def test_hover_uses_the_explain_mode_where_it_applies():
+    run = Run(
+        Config(dataset="xor", hidden=[3], loss="mse", activation="sigmoid", batch_size=4, seed=1)
+    )
+    run.step()
+    info = run.chain_factors(1, 0, 2)
+    assert info["source"] == "retrograd.explainer"
+    assert info["factors"][0]["name"].startswith("∂E_total/∂out_o1")
+    assert info["batch_grad"] == pytest.approx(info["grad"], rel=1e-9)  # explain mode = engine
+    # the fused sigmoid + BCE output is outside the explain mode: the step's own factors
+    run = Run(Config(dataset="xor", hidden=[3], loss="bce", batch_size=4, seed=1))
+    run.step()
+    info = run.chain_factors(1, 0, 2)
+    assert info["source"].startswith("engine") and "bce" in info["note"]
+
+
+def test_l2_and_l1_add_their_gradient():
+    def grads(reg):
+        run = Run(Config(dataset="xor", hidden=[3], seed=6, regularization=reg, reg_rate=0.1))
+        for _ in range(3):
+            run.advance_phase()
+        return run, [layer.weight.grad.copy() for layer in run.net.layers]
+
+    plain_run, plain = grads("none")
+    l2_run, l2 = grads("l2")
+    l1_run, l1 = grads("l1")
+    for layer, g0, g2, g1 in zip(plain_run.net.layers, plain, l2, l1):
+        np.testing.assert_allclose(g2, g0 + 0.1 * layer.weight.data, rtol=1e-9)
+        np.testing.assert_allclose(g1, g0 + 0.1 * np.sign(layer.weight.data), rtol=1e-9)
+
+
+def test_training_learns_a_separable_set():
+    run = Run(Config(dataset="blobs", hidden=[4], seed=0))
+    start = run.history["train_loss"][0]
+    for _ in range(300):
+        run.step()
+    assert run.history["train_loss"][-1] < 0.3 * start
+    assert run.history["test_acc"][-1] > 0.9
+
+
+def test_history_is_thinned():
+    run = Run(Config(dataset="xor", hidden=[2], n_samples=20, batch_size=10))
+    for _ in range(3 * MAX_HISTORY):
+        run.step()
+    assert len(run.history["step"]) <= MAX_HISTORY
+    assert run.history["step"][-1] > 2 * MAX_HISTORY
+
+
+def test_heatmaps_cover_output_and_every_neuron():
+    run = Run(Config(dataset="circles", hidden=[3, 2], features=["x1", "x2", "x1^2"]))
+    h = run.heatmaps()
+    assert len(base64.b64decode(h["output"])) == OUTPUT_GRID**2
+    assert [len(layer) for layer in h["neurons"]] == [3, 3, 2, 1]
+    assert all(len(base64.b64decode(n)) == NEURON_GRID**2 for layer in h["neurons"] for n in layer)
+
+
+def test_divergence_is_reported_before_the_weights_are_ruined():
+    run = Run(Config(dataset="gauss", loss="mse", hidden=[2]))
+    run.net.layers[0].weight.data[:] = np.inf
+    with np.errstate(invalid="ignore"), pytest.raises(FloatingPointError):
+        run.step()

@@ -1,0 +1,77 @@
+"""Sessions: background training, isolation between threads, limits, JSON-safe snapshots."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from retrograd.playground.config import Config, ConfigError
+from retrograd.playground.session import Session, SessionLimitError, SessionManager
+
+
+def _wait(pred, timeout=20.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_concurrent_sessions_all_train():
+    # several threads training at once (one evaluating under no_grad must not stop another)
+    sessions = [Session(Config(dataset="xor", hidden=[4], seed=k)) for k in range(4)]
+    try:
+        for s in sessions:
+            s.play()
+        assert _wait(lambda: all(s.run.steps > 20 for s in sessions))
+        assert all(s.error is None for s in sessions)
+    finally:
+        for s in sessions:
+            s.close()
+    counts = [s.run.steps for s in sessions]
+    time.sleep(0.2)
+    assert [s.run.steps for s in sessions] == counts  # paused
+
+
+def test_error_in_training_is_reported_and_stops_play():
+    s = Session(Config(dataset="gauss", loss="mse", hidden=[2]))
+    s.run.net.layers[0].weight.data[:] = np.nan
+    s.play()
+    assert _wait(lambda: s.error is not None)
+    assert not s.playing
+    json.dumps(s.snapshot(True), allow_nan=False)  # still strict JSON
+    s.close()
+
+
+def test_configure_keeps_old_run_on_error():
+    s = Session(Config(dataset="xor"))
+    old = s.run
+    with pytest.raises(ConfigError):
+        s.configure({"hidden": "999"})
+    assert s.run is old
+
+
+def test_reset_same_and_new_seed():
+    s = Session(Config(dataset="xor", seed=3))
+    w0 = s.run.weights()
+    s.step(5)
+    assert s.reset() == 3 and s.run.weights() == w0
+    s.reset(new_seed=True)
+    assert s.run.weights() != w0
+
+
+def test_manager_limit_and_idle_expiry():
+    m = SessionManager(max_sessions=2, idle_seconds=3600)
+    a = m.create(Config())
+    m.create(Config())
+    with pytest.raises(SessionLimitError, match="2 sessions"):
+        m.create(Config())
+    m.idle_seconds = 0.0
+    time.sleep(0.01)
+    m.create(Config())  # the idle ones were dropped to make room
+    assert m.get(a.id) is None and len(m) == 1
+    m.close_all()
