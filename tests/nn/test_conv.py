@@ -126,6 +126,8 @@ def test_bad_groups_and_dtype_are_reported():
     w = rg.tensor(np.zeros((2, 3, 3, 3)))
     with pytest.raises(ValueError, match=r"4 channels.*\(2, 3, 3, 3\)"):
         F.conv2d(x, w)
+    with pytest.raises(TypeError, match="conv2d: dtype mismatch"):
+        F.conv2d(x, rg.tensor(np.zeros((2, 4, 3, 3)), dtype=F64))
 
 
 def test_float32_in_float32_out_and_default_init_bounds(rng):
@@ -238,3 +240,12 @@ def test_cnn_round_trips_through_a_model_file(tmp_path, rng):
     clone = rg.load(path).eval()
     assert repr(clone) == repr(model)
     np.testing.assert_array_equal(clone(x).data, model(x).data)
+
+
+def test_frozen_weights_get_no_gradient_but_input_does(rng):
+    layer = nn.Conv1d(2, 3, 3, dtype=F64, rng=rng)
+    layer.weight.requires_grad = False
+    x = rg.tensor(rng.standard_normal((2, 2, 6)), dtype=F64, requires_grad=True)
+    layer(x).sum().backward()
+    assert layer.weight.grad is None and layer.bias.grad is not None
+    assert rg.gradcheck(layer, [x])

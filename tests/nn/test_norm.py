@@ -198,3 +198,10 @@ def test_matches_torch(rng):
     lnt(xt).backward(torch.from_numpy(g_np))
     np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(ln.weight.grad, lnt.weight.grad.numpy(), rtol=1e-10)
+
+
+def test_mixing_float32_and_float64_is_refused():
+    with pytest.raises(TypeError, match="batch_norm: dtype mismatch"):
+        nn.BatchNorm1d(3)(rg.tensor(np.zeros((4, 3)), dtype=F64))
+    with pytest.raises(TypeError, match="layer_norm: dtype mismatch"):
+        nn.LayerNorm(3)(rg.tensor(np.zeros((4, 3)), dtype=F64))

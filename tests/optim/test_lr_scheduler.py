@@ -50,6 +50,24 @@ def test_cosine_annealing_reaches_eta_min_at_t_max() -> None:
     assert all(a > b for a, b in zip(lrs, lrs[1:]))
 
 
+def test_linear_warmup() -> None:
+    sched = S.LinearLR(_opt(2.0), start_factor=0.1, end_factor=1.0, total_iters=4)
+    expected = [2.0 * (0.1 + 0.9 * min(e, 4) / 4) for e in range(7)]
+    np.testing.assert_allclose(_lrs(sched, 7), expected, rtol=1e-12)
+
+
+def test_lambda_lr_per_group_and_state_without_functions() -> None:
+    opt = _opt(1.0, groups=2)
+    sched = S.LambdaLR(opt, [lambda e: 0.5**e, lambda e: 1.0 / (e + 1)])
+    sched.step()
+    sched.step()
+    assert sched.get_last_lr() == [0.25, 2.0 / 3]
+    state = sched.state_dict()
+    assert "lr_lambdas" not in state and state["last_epoch"] == 2
+    with pytest.raises(ValueError, match="callables"):
+        S.LambdaLR(opt, [lambda e: 1.0])
+
+
 def test_each_group_follows_its_own_base_rate() -> None:
     sched = S.StepLR(_opt(1.0, groups=2), step_size=1, gamma=0.5)
     sched.step()
@@ -96,6 +114,8 @@ SCHEDULERS = {
     "multistep": lambda o: S.MultiStepLR(o, [1, 3], gamma=0.5),
     "exp": lambda o: S.ExponentialLR(o, gamma=0.8),
     "cosine": lambda o: S.CosineAnnealingLR(o, T_max=5, eta_min=0.01),
+    "linear": lambda o: S.LinearLR(o, start_factor=0.2, total_iters=4),
+    "lambda": lambda o: S.LambdaLR(o, lambda e: 0.9**e),
 }
 
 

@@ -55,10 +55,20 @@ SCHEDULES = [
         lambda o: S.CosineAnnealingLR(o, 6, 0.01),
         lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, 6, 0.01),
     ),
+    (
+        lambda o: S.LinearLR(o, 0.2, 0.9, 4),
+        lambda o: torch.optim.lr_scheduler.LinearLR(o, 0.2, 0.9, 4),
+    ),
+    (
+        lambda o: S.LambdaLR(o, lambda e: 1 / (1 + e) ** 0.5),
+        lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda e: 1 / (1 + e) ** 0.5),
+    ),
 ]
 
 
-@pytest.mark.parametrize("ours, theirs", SCHEDULES, ids=["step", "multistep", "exp", "cosine"])
+@pytest.mark.parametrize(
+    "ours, theirs", SCHEDULES, ids=["step", "multistep", "exp", "cosine", "linear", "lambda"]
+)
 def test_schedules_match_torch(ours, theirs) -> None:
     o1 = optim.SGD([nn.Parameter(np.zeros(1))], lr=0.5)
     o2 = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.5)

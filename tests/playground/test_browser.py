@@ -134,6 +134,11 @@ def test_train_in_the_browser(server, page, tmp_path):
     acc = float(page.inner_text("#test-acc").rstrip("%"))
     assert acc > 60
 
+    # one more step-through to the backward phase, for the screenshot
+    for phase in ("forward", "error", "backward"):
+        page.click("#btn-phase")
+        page.wait_for_function(f"document.getElementById('phase-label').textContent === '{phase}'")
+    time.sleep(1.5)  # let the gradients finish flowing back (a CSS transition)
     shot = tmp_path / "playground.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
@@ -154,3 +159,32 @@ def test_textbook_preset_in_the_browser(server, page):
     page.click("#btn-term")
     page.wait_for_function("document.querySelectorAll('#derivation li').length === 2")
     assert "out_h1 = σ(net_h1)" in page.inner_text("#derivation li >> nth=1")
+
+
+def test_controls_update_the_url_and_csv_upload(server, page, tmp_path):
+    page.goto(f"{server.url}/?dataset=xor&seed=4")
+    page.wait_for_selector("body[data-ready='1']")
+    page.select_option("#activation", "relu")
+    page.wait_for_function("location.search.includes('activation=relu')")
+    page.click("#layer-buttons button >> nth=0")  # one more neuron in the first hidden layer
+    page.wait_for_function("location.search.includes('hidden=5%2C2')")
+    assert page.locator("#network image").count() == 2 + 5 + 2 + 1  # a thumbnail per neuron
+    rng = np.random.default_rng(0)
+    rows = "\n".join(
+        f"{a:.4f},{b:.4f},{int(a * a + b * b < 1)}" for a, b in rng.normal(size=(80, 2))
+    )
+    csv = tmp_path / "mine.csv"
+    csv.write_text("x1,x2,label\n" + rows)
+    page.set_input_files("#csv", str(csv))
+    page.wait_for_function("window.playground.snap.config.dataset === 'csv'")
+    assert (
+        page.evaluate(
+            "window.playground.points.train.length + window.playground.points.test.length"
+        )
+        == 80
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n3,4\n")
+    page.set_input_files("#csv", str(bad))
+    page.wait_for_selector("#error:not([hidden])")
+    assert "expected 3 columns" in page.inner_text("#error")

@@ -47,6 +47,20 @@ def test_error_in_training_is_reported_and_stops_play():
     s.close()
 
 
+def test_unwatched_session_pauses_itself(monkeypatch):
+    from retrograd.playground import session as session_module
+
+    monkeypatch.setattr(session_module, "ORPHAN_SECONDS", 0.3)
+    s = Session(Config(dataset="xor"))
+    s.viewers = 1  # a page is watching: keeps training
+    s.play()
+    time.sleep(0.6)
+    assert s.playing
+    s.viewers = 0  # the tab was closed
+    assert _wait(lambda: not s.playing, timeout=5)
+    s.close()
+
+
 def test_configure_keeps_old_run_on_error():
     s = Session(Config(dataset="xor"))
     old = s.run

@@ -184,13 +184,11 @@ def _spec(args: argparse.Namespace) -> Any:
     if args.weights is not None:
         data["weights"] = _numbers(args.weights, "--weights")
     if args.biases is not None:
-        layers = data.get("layers")
-        sizes = None
-        if layers is not None:
-            try:
-                sizes = [int(s) for s in str(layers).strip("[]").replace("-", ",").split(",")]
-            except ValueError:
-                sizes = None
+        layers = data.get("layers", "2,2,2")  # the textbook network unless told otherwise
+        try:
+            sizes = [int(s) for s in str(layers).strip("[]").replace("-", ",").split(",")]
+        except ValueError:
+            sizes = None  # make_spec reports the bad layer sizes
         data["biases"] = _biases(args.biases, sizes)
     samples = _samples(args.inputs, args.targets)
     if samples:

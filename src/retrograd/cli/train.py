@@ -274,8 +274,8 @@ def run(args: argparse.Namespace) -> int:
     y_te = targets_for(task.y_test, loss, task.n_classes)
     out_dir = Path(args.out or Path("runs") / (settings["dataset"] or Path(args.csv).stem))
     arch = "-".join(str(s) for s in [task.n_features, *hidden, n_out])
-    split = "train = test" if task.X_test is task.X_train or len(X_tr) == len(X_te) and \
-        np.shares_memory(X_tr, X_te) else f"{len(X_tr)} train / {len(X_te)} test"  # fmt: skip
+    split = ("tested on its training examples" if task.tested_on_train
+             else f"{len(X_tr)} train / {len(X_te)} test")  # fmt: skip
     print(f"data: {task.name} ({split}, {task.n_features} features, {task.n_classes} classes)")
     print(f"model: {arch} MLP ({args.activation}), {model.num_parameters():,} parameters; "
           f"loss {loss}; {args.optimizer} lr={lr:g}"

@@ -84,7 +84,7 @@ def _network(spec: NetworkSpec, digits: int) -> list[str]:
                 out.append(
                     f"| ${latex_name(w)}$ | {names[layer][j]} | {names[layer + 1][k]} | {value} |"
                 )
-    fixed = "updated" if spec.update_biases else "kept fixed, as in the textbook"
+    fixed = "updated" if spec.update_biases else "kept fixed; update_biases=True updates them"
     out += ["", f"Biases ({fixed}):"]
     for layer, bnames in enumerate(spec.bias_names):
         for k, b in enumerate(bnames):

@@ -151,7 +151,9 @@ class NetworkSpec:
                 out[name] = float(self.biases[layer][k])
         return out
 
-    def with_parameters(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> Any:
+    def with_parameters(
+        self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]
+    ) -> NetworkSpec:
         """A copy of this spec with other weight and bias values (same shapes)."""
         return NetworkSpec(
             self.layer_sizes,
@@ -277,10 +279,9 @@ def make_spec(
             "For bigger networks check the gradients with retrograd.gradcheck(...) and watch "
             "training with the loss curves (History from retrograd.train.fit) instead"
         )
-    if weights is None and textbook:
-        weights = _TEXTBOOK["weights"]
-        if biases is None:
-            biases = _TEXTBOOK["biases"]
+    if textbook:
+        weights = _TEXTBOOK["weights"] if weights is None else weights
+        biases = _TEXTBOOK["biases"] if biases is None else biases
     if weights is None:
         rng = np.random.default_rng(seed)
         ws = [rng.uniform(-1, 1, (o, i)) / math.sqrt(i) for i, o in zip(sizes[:-1], sizes[1:])]

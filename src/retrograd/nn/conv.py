@@ -61,6 +61,16 @@ def _as_input(x: Any, like: Tensor) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x, dtype=like.dtype)
 
 
+def check_same_dtype(name: str, *tensors: Tensor | None) -> None:
+    """Refuse to mix float32 and float64 tensors in one op (the dtype policy)."""
+    dtypes = {t.dtype for t in tensors if t is not None and t.dtype.kind == "f"}
+    if len(dtypes) > 1:
+        raise TypeError(
+            f"{name}: dtype mismatch {sorted(str(d) for d in dtypes)}; retrograd never mixes "
+            "floating dtypes silently -- cast with .astype()"
+        )
+
+
 def conv2d(
     x: Tensor,
     weight: Tensor,
@@ -86,6 +96,7 @@ def conv2d(
     (1, 1, 4, 4)
     """
     x = _as_input(x, weight)
+    check_same_dtype("conv2d", x, weight, bias)
     s, d = ntuple(stride, 2, "stride"), ntuple(dilation, 2, "dilation")
     pads = resolve_padding(padding, tuple(weight.shape[2:]), s, d)
     params = dict(stride=s, padding=pads, dilation=d, groups=int(groups))
@@ -117,6 +128,7 @@ def conv1d(
     (2, 4, 8)
     """
     x = _as_input(x, weight)
+    check_same_dtype("conv1d", x, weight, bias)
     (s,), (d,) = ntuple(stride, 1, "stride"), ntuple(dilation, 1, "dilation")
     (pads,) = resolve_padding(padding, tuple(weight.shape[2:]), (s,), (d,))
     params = dict(stride=s, padding=pads, dilation=d, groups=int(groups))

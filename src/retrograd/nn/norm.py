@@ -12,6 +12,7 @@ import numpy as np
 
 from retrograd import ops
 from retrograd.backend import get_default_dtype
+from retrograd.nn.conv import check_same_dtype
 from retrograd.nn.module import Module
 from retrograd.nn.parameter import Parameter
 from retrograd.tensor import Tensor
@@ -49,6 +50,7 @@ def batch_norm(
     """
     if not isinstance(x, Tensor):
         x = Tensor(x)
+    check_same_dtype("batch_norm", x, weight, bias)
     affine = [] if weight is None else [weight] if bias is None else [weight, bias]
     if training or running_mean is None or running_var is None:
         return ops.BatchNorm.apply(
@@ -99,6 +101,7 @@ def layer_norm(
         raise ValueError(
             f"layer_norm: input of shape {x.shape} does not end in normalized_shape {shape}"
         )
+    check_same_dtype("layer_norm", x, weight, bias)
     affine = [] if weight is None else [weight] if bias is None else [weight, bias]
     return ops.LayerNorm.apply(x, *affine, normalized_ndim=len(shape), eps=eps)
 

@@ -160,9 +160,11 @@ class _ConvNd(Function):
         n = grad_out.shape[0]
         g, og, kg = w_mat.shape
         g_mat = grad_out.reshape(n, g, og, ho * wo)
-        # dL/dW = sum_n dL/dout[n] @ cols[n]^T
-        grad_w = np.matmul(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
-        grad_w = grad_w.reshape(g * og, kg // (kh * kw), kh, kw)
+        grad_w = None
+        if self.inputs[1].requires_grad:
+            # dL/dW = sum_n dL/dout[n] @ cols[n]^T
+            grad_w = np.matmul(g_mat, cols.transpose(0, 1, 3, 2)).sum(axis=0)
+            grad_w = grad_w.reshape(g * og, kg // (kh * kw), kh, kw)
         grad_b = grad_out.sum(axis=(0, 2, 3)) if self.has_bias else None
         grad_x = None
         if self.inputs[0].requires_grad:
@@ -231,4 +233,5 @@ class Conv1d(_ConvNd):
     def backward(self, grad_out):
         gx, gw, gb = self._backward2d(grad_out[:, :, None, :])
         gx = None if gx is None else gx[:, :, 0, :]
-        return (gx, gw[:, :, 0, :]) if gb is None else (gx, gw[:, :, 0, :], gb)
+        gw = None if gw is None else gw[:, :, 0, :]
+        return (gx, gw) if gb is None else (gx, gw, gb)

@@ -2,7 +2,7 @@
 
 ``optim.SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``; ``optim.lr_scheduler``
 (``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``,
-``ReduceLROnPlateau``); ``clip_grad_norm_`` and ``clip_grad_value_``.
+``LinearLR``, ``LambdaLR``, ``ReduceLROnPlateau``); ``clip_grad_norm_`` and ``clip_grad_value_``.
 """
 
 from retrograd.optim import lr_scheduler

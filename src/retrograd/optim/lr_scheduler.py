@@ -71,13 +71,18 @@ class LRScheduler:
         """The rates set by the last ``step()`` (one per parameter group)."""
         return list(self._last_lr)
 
+    #: attributes that are not state (the optimizer itself; code such as LambdaLR's functions)
+    _not_state: tuple[str, ...] = ("optimizer",)
+
     def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer, as plain data (numbers, strings, lists)."""
-        return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k != "optimizer"}
+        return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k not in self._not_state}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what ``state_dict()`` returned (unknown keys raise ``KeyError``)."""
-        unknown = sorted(set(state_dict) - set(self.__dict__))
+        unknown = sorted(
+            set(state_dict) - set(self.__dict__) | set(state_dict) & set(self._not_state)
+        )
         if unknown:
             raise KeyError(f"{type(self).__name__}.load_state_dict: unknown keys {unknown}")
         for k, v in state_dict.items():
@@ -291,14 +296,10 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = lambdas
         super().__init__(optimizer, last_epoch)
 
+    _not_state = ("optimizer", "lr_lambdas")
+
     def get_lr(self) -> list[float]:
         return [b * float(f(self.last_epoch)) for b, f in zip(self.base_lrs, self.lr_lambdas)]
-
-    def state_dict(self) -> dict[str, Any]:
-        """As the base class, without the functions (they are code, not data)."""
-        state = super().state_dict()
-        state.pop("lr_lambdas", None)
-        return state
 
 
 class ReduceLROnPlateau(LRScheduler):

@@ -207,6 +207,14 @@ class PlaygroundApp:
         manager = self.manager
 
         async def stream() -> Any:
+            s.viewers += 1
+            try:
+                async for event in changes():
+                    yield event
+            finally:
+                s.viewers -= 1
+
+        async def changes() -> Any:
             last_version, last_data, quiet = -1, -1, 0.0
             while manager.get(s.id) is s:
                 if s.version != last_version:

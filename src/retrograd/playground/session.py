@@ -26,6 +26,8 @@ MAX_SESSIONS = 64
 IDLE_SECONDS = 30 * 60
 #: while playing, the thread trains for this long, then lets others in
 SLICE_SECONDS = 0.05
+#: a playing session nobody watches (tab closed) and nobody clicks pauses after this long
+ORPHAN_SECONDS = 60.0
 
 
 class SessionLimitError(RuntimeError):
@@ -51,6 +53,7 @@ class Session:
         self.playing = False
         self.error: str | None = None
         self.last_used = time.monotonic()
+        self.viewers = 0  # open event streams
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._snapshot_cache: tuple[int, dict[str, Any]] | None = None
@@ -162,6 +165,10 @@ class Session:
         while not self._stop.is_set():
             with self.lock:
                 if not self.playing:
+                    break
+                if self.viewers == 0 and time.monotonic() - self.last_used > ORPHAN_SECONDS:
+                    self.playing = False  # the page was closed: stop using the CPU
+                    self._changed()
                     break
                 end = time.monotonic() + SLICE_SECONDS
                 while time.monotonic() < end and self.playing:

@@ -49,6 +49,7 @@ class TaskData:
     class_names: list[str] = field(default_factory=list)
     mean: np.ndarray | None = None
     std: np.ndarray | None = None
+    tested_on_train: bool = False
 
     @property
     def n_features(self) -> int:
@@ -144,6 +145,7 @@ def load_task(settings: dict[str, Any]) -> TaskData:
     X_tr = np.asarray(X_tr, dtype=np.float32)
     X_te = np.asarray(X_te, dtype=np.float32)
     task = TaskData(X_tr, y_tr, X_te, y_te, str(name), class_names)
+    task.tested_on_train = not settings.get("csv") and key in NO_SPLIT
     if settings.get("class_names"):
         task.class_names = list(settings["class_names"])
     if settings.get("standardize"):

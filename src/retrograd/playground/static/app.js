@@ -116,7 +116,9 @@
 
   function buildControls(meta) {
     fillSelect("activation", meta.activations);
-    fillSelect("optimizer", meta.optimizers, { momentum: "SGD + momentum", sgd: "SGD" });
+    fillSelect("optimizer", meta.optimizers, {
+      momentum: "SGD + momentum", sgd: "SGD", adam: "Adam", rmsprop: "RMSprop", adagrad: "Adagrad",
+    });
     fillSelect("regularization", meta.regularizations, { none: "None", l1: "L1", l2: "L2" });
     const grid = $("datasets");
     for (const name of [...meta.classification_sets, ...meta.regression_sets]) {
@@ -497,7 +499,7 @@
     const p = snap.phase;
     const label = $("phase-label");
     label.className = "phase-label" + (p ? " " + p.phase : "");
-    label.textContent = p ? p.phase : snap.playing ? "training" : "—";
+    label.textContent = p ? p.phase : snap.playing ? "training" : "ready";
     $("phase-panel").hidden = !p;
     if (!p) return;
     $("phase-title").textContent = `Step-through: ${p.phase}`;
