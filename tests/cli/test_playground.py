@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -39,9 +41,23 @@ def test_serves_then_stops_cleanly_on_ctrl_c():
         assert line.startswith("retrograd playground: http://127.0.0.1:")
         url = line.split()[2]
         assert httpx.get(url + "api/meta", timeout=30).status_code == 200
+        # a training session with its live event stream open, as a browser tab would have
+        sid = httpx.post(url + "api/sessions", json={}, timeout=30).json()["id"]
+        httpx.post(url + f"api/sessions/{sid}/play", timeout=30)
+        got: list[str] = []
+
+        def watch() -> None:
+            with httpx.stream("GET", url + f"api/sessions/{sid}/events", timeout=30) as r:
+                got.extend(r.iter_lines())
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        time.sleep(1.0)
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
+    watcher.join(timeout=10)
+    assert "event: closed" in got  # the stream was ended by the server, not cut
     assert proc.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
     assert "warning" not in err  # loopback: no warning

@@ -284,3 +284,36 @@ def test_check_agree_tolerance():
 def test_steps_must_be_positive():
     with pytest.raises(ValueError, match="steps"):
         trace(steps=0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gradients_that_cancel_to_zero_are_not_false_alarms(seed):
+    """dE/dout_h1 = sum of paths that cancel to ~1e-17: rounding is judged against the terms."""
+    rng = np.random.default_rng(seed)
+    w, t = rng.uniform(-1, 1, 3), rng.uniform(-1, 1, 3)
+    t[2] = w[2] + ((w[0] - t[0]) * w[0] + (w[1] - t[1]) * w[1]) / w[2]  # sum_k delta_k w_k = 0
+    spec = make_spec(
+        layers=[1, 1, 3],
+        activations="identity",
+        weights=[1.0, *w],
+        biases=[[0.0], [0.0, 0.0, 0.0]],
+        inputs=[[1.0], [1.0]],
+        targets=[t.tolist(), t.tolist()],
+    )
+    ex = trace(spec)
+    assert abs(ex.samples[0].neurons["h1"].dE_dout) < 1e-15
+    assert abs(ex.gradients["w1"].value) < 1e-15
+
+
+def test_programs_may_raise_the_weight_limit_for_the_structure():
+    spec = make_spec(
+        layers=[2, 16, 16, 2],
+        activations="tanh",
+        loss="mse",
+        seed=0,
+        inputs=[0.1, 0.2],
+        targets=[0.0, 1.0],
+        max_weights=400,
+    )
+    ex = trace(spec, samples=[([0.5, -0.5], [1.0, 0.0])])
+    assert spec.n_weights == 320 and len(ex.chains) == 320 + 34

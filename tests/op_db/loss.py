@@ -105,6 +105,20 @@ for r in REDUCTIONS:
     ]
 ENTRIES += [
     OpEntry(
+        "half_sse_loss",  # MSELoss with scale=0.5, reduction="sum": E = 1/2 sum (t - o)^2
+        ("MSELoss",),
+        F.half_sse_loss,
+        lambda o, t: 0.5 * np.sum((t - o) ** 2),
+        [((4, 3), (4, 3)), ((), ()), ((0, 2), (0, 2))],
+    ),
+    OpEntry(
+        "mse_loss/scale-none",
+        ("MSELoss",),
+        lambda p, t: __import__("retrograd").ops.MSELoss.apply(p, t, reduction="none", scale=3.0),
+        lambda p, t: 3.0 * (p - t) ** 2,
+        [((4, 3), (4, 3))],
+    ),
+    OpEntry(
         "cross_entropy/labels-constant",  # target passed as a constant array
         ("CrossEntropyLoss",),
         lambda z, y: F.cross_entropy(z, y),

@@ -102,6 +102,27 @@ class Chain:
         """The chain-rule value (product of the factors, or sum of the products)."""
         return self.value
 
+    def to_text(self, digits: int = 9) -> str:
+        """This chain alone as aligned text (e.g. for a tooltip).
+
+        Examples
+        --------
+        >>> from retrograd.explainer import trace
+        >>> print(trace().chains["w5"].to_text(4))
+          ∂E_total/∂w5 = ∂E_total/∂out_o1 · ∂out_o1/∂net_o1 · ∂net_o1/∂w5
+                       = 0.7414           · 0.1868          · 0.5933
+                       = 0.08217   (engine: 0.08217 ✓)
+        """
+        from retrograd.explainer.render_text import chain_lines
+
+        return "\n".join(chain_lines(self, digits))
+
+    def to_latex(self, digits: int = 9) -> str:
+        """This chain alone as a displayed LaTeX equation (``$$...$$``)."""
+        from retrograd.explainer.render_markdown import chain_markdown
+
+        return chain_markdown(self, digits).split("\n\nEngine:")[0]
+
 
 @dataclass(frozen=True)
 class Neuron:

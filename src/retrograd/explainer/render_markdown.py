@@ -41,7 +41,8 @@ def _factors(factors: Sequence[Factor], digits: int) -> tuple[str, str]:
     return syms, vals
 
 
-def _chain(chain: Chain, digits: int) -> str:
+def chain_markdown(chain: Chain, digits: int = 9) -> str:
+    """One chain as a ``$$`` LaTeX block followed by the engine's gradient."""
     lhs = latex_partial(chain.loss, chain.param)
     if len(chain.terms) == 1:
         syms, vals = _factors(chain.factors, digits)
@@ -205,9 +206,9 @@ def _backward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
         out.append("")
         for k in range(len(names[layer])):
             for j in range(len(names[layer - 1])):
-                out.append(_chain(tr.chains[spec.weight_names[layer - 1][k][j]], digits))
+                out.append(chain_markdown(tr.chains[spec.weight_names[layer - 1][k][j]], digits))
         for bname in spec.bias_names[layer - 1]:
-            out.append(_chain(tr.chains[bname], digits))
+            out.append(chain_markdown(tr.chains[bname], digits))
     return out
 
 

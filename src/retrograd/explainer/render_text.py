@@ -112,7 +112,9 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
                 out.append(f"  out_{nk} = softmax(net)_{nk} = {f(n.out)}")
             else:
                 formula, _ = activation_text(n.activation, nk)
-                out.append(f"  out_{nk} = {n.activation}(net_{nk}) = {formula} = {f(n.out)}")
+                call = f"{n.activation}(net_{nk})"
+                middle = "" if formula == call else f" = {formula}"
+                out.append(f"  out_{nk} = {call}{middle} = {f(n.out)}")
     out.append("")
     n_out = spec.layer_sizes[-1]
     for o in names[-1]:
@@ -129,11 +131,15 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
         )
     parts = " + ".join(f"E_{o}" for o in names[-1])
     values = signed_sum([tr.errors["E_" + o] for o in names[-1]], digits)
-    out.append(f"  E_total = {parts} = {values} = {f(tr.loss)}")
+    if len(names[-1]) == 1:
+        out.append(f"  E_total = {parts} = {f(tr.loss)}")
+    else:
+        out.append(f"  E_total = {parts} = {values} = {f(tr.loss)}")
     return out
 
 
-def _chain(chain: Chain, digits: int, note: str = "") -> list[str]:
+def chain_lines(chain: Chain, digits: int = 9, note: str = "") -> list[str]:
+    """One chain as aligned lines: factors, values, product and the engine's gradient."""
     lhs = f"\u2202{chain.loss}/\u2202{chain.param}"
     if len(chain.terms) == 1:
         lines = aligned_product(lhs, chain.factors, chain.value, chain.engine_grad, digits)
@@ -199,8 +205,9 @@ def _backward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
                         f"        {head} {a.symbol} · {b.symbol} = {f(a.value)} · "
                         f"{fmt_factor(b.value, digits)} = {f(t.value)}"
                     )
-                values = signed_sum([t.value for t in n.paths], digits)
-                out.append(f"      \u2202E_total/\u2202out_{nk} = {values} = {f(n.dE_dout)}")
+                if len(n.paths) > 1:
+                    values = signed_sum([t.value for t in n.paths], digits)
+                    out.append(f"      \u2202E_total/\u2202out_{nk} = {values} = {f(n.dE_dout)}")
             _, deriv = activation_text(n.activation, nk)
             out.append(f"      \u2202out_{nk}/\u2202net_{nk} = {deriv} = {f(n.dout_dnet)}")
             out.append(
@@ -212,10 +219,10 @@ def _backward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             for j, nj in enumerate(names[layer - 1]):
                 chain = tr.chains[spec.weight_names[layer - 1][k][j]]
                 src = nj if layer == 1 else f"out_{nj}"
-                out += _chain(chain, digits, f"[\u2202net_{nk}/\u2202{chain.param} = {src}]")
+                out += chain_lines(chain, digits, f"[\u2202net_{nk}/\u2202{chain.param} = {src}]")
         fixed = "" if spec.update_biases else "[kept fixed]"
         for bname in spec.bias_names[layer - 1]:
-            out += _chain(tr.chains[bname], digits, fixed)
+            out += chain_lines(tr.chains[bname], digits, fixed)
     return out
 
 

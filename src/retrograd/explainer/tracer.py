@@ -53,7 +53,8 @@ class ChainRuleMismatch(AssertionError):
 def check_agree(what: str, narrated: float, engine: float, scale: float = 0.0) -> None:
     """Raise :class:`ChainRuleMismatch` unless ``narrated`` equals ``engine`` to 1e-9 relative.
 
-    ``scale`` is the size of the terms that were summed (so cancellation is judged fairly).
+    ``scale`` is the same quantity computed with absolute values: rounding errors grow with
+    it, not with a result that is a near-zero sum of large terms.
     """
     bound = RTOL * max(abs(narrated), abs(engine), scale) + 1e-300
     if not (abs(narrated - engine) <= bound) or not math.isfinite(narrated):
@@ -122,17 +123,28 @@ class _SampleRecorder:
         self.local_act = [_local_activation(lt) for lt in self.layers]
         self.dE_dout: list[list[float | None]] = [[] for _ in range(self.n_layers)]
         self.paths: list[list[tuple[Term, ...]]] = [[] for _ in range(self.n_layers)]
+        # size[l][k]: dE/dnet_k recomputed with absolute values. Rounding errors scale with
+        # it, not with dE/dnet itself (which may be a near-zero sum of large terms), so every
+        # comparison with the engine is judged against it.
+        self.size: list[list[float]] = [[] for _ in range(self.n_layers)]
         for layer in reversed(range(self.n_layers)):  # output layer first, as backprop goes
             self._errors_of_layer(layer)
+        self.chain_size: dict[str, float] = {}
 
     def _errors_of_layer(self, layer: int) -> None:
         """dE/dout of each neuron of ``layer``: the engine's for outputs, else a sum over paths."""
         lt = self.layers[layer]
         width = lt.net.shape[-1]
+        deriv = np.abs(self.local_act[layer][0])
         if layer == self.n_layers - 1:
             softmax = self.spec.activations[layer] == "softmax"
             self.dE_dout[layer] = [None] * width if softmax else [float(v) for v in lt.out.grad[0]]
             self.paths[layer] = [()] * width
+            if softmax:  # dE/dnet = p - t
+                size = np.abs(_softmax(lt.net)[0]) + np.abs(self.t[0])
+            else:
+                size = np.abs(lt.out.grad[0]) * deriv
+            self.size[layer] = [float(v) for v in size]
             return
         nxt = self.layers[layer + 1]
         # with 1/2-SSE or MSE, E_total = sum_o E_o and the path through o is dE_o/dout_h
@@ -147,14 +159,13 @@ class _SampleRecorder:
                 label = (num, f"out_{nj}") if separable else None
                 terms.append(Term((delta, link), delta.value * link.value, label))
             total = math.fsum(tm.value for tm in terms)
-            check_agree(
-                f"dE/dout_{nj} (sum over paths)",
-                total,
-                float(lt.out.grad[0, j]),
-                sum(abs(tm.value) for tm in terms),
+            size = math.fsum(
+                self.size[layer + 1][k] * abs(tm.factors[1].value) for k, tm in enumerate(terms)
             )
+            check_agree(f"dE/dout_{nj} (sum over paths)", total, float(lt.out.grad[0, j]), size)
             self.dE_dout[layer].append(total)
             self.paths[layer].append(tuple(terms))
+            self.size[layer].append(size * float(deriv[j]))
 
     def neuron(self, layer: int, k: int) -> Neuron:
         """Forward values and errors of neuron ``k`` of weight layer ``layer`` (0-based)."""
@@ -193,6 +204,7 @@ class _SampleRecorder:
                 f"dE/dnet_{nk} = dE/dout_{nk} * dout_{nk}/dnet_{nk}",
                 self.dE_dout[layer][k] * dout,
                 float(lt.net.grad[0, k]),
+                self.size[layer][k],
             )
         return Neuron(
             name=nk,
@@ -235,7 +247,8 @@ class _SampleRecorder:
                 last = Factor(f"net_{nk}", name, float(gw[k, j]), "Linear.backward")
                 factors = (*self.head(layer, k), last)
                 value, engine = _product(factors), float(w_grad[k, j])
-                check_agree(f"dE_total/d{name}", value, engine)
+                self.chain_size[name] = self.size[layer][k] * abs(last.value)
+                check_agree(f"dE_total/d{name}", value, engine, self.chain_size[name])
                 chains[name] = Chain(
                     name,
                     "weight",
@@ -257,14 +270,17 @@ class _SampleRecorder:
         for bi, name in enumerate(self.spec.bias_names[layer]):
             feeds = list(enumerate(outs)) if shared else [(bi, outs[bi])]
             terms = []
+            size = 0.0
             for k, nk in feeds:
                 gb = self.local_linear[layer][k][2]
                 last = Factor(f"net_{nk}", name, float(gb[bi]), "Linear.backward")
                 factors = (*self.head(layer, k), last)
                 terms.append(Term(factors, _product(factors)))
+                size += self.size[layer][k] * abs(last.value)
             value = math.fsum(tm.value for tm in terms)
             engine = float(self.net.biases[layer].grad[bi])
-            check_agree(f"dE_total/d{name}", value, engine, sum(abs(tm.value) for tm in terms))
+            self.chain_size[name] = size
+            check_agree(f"dE_total/d{name}", value, engine, size)
             target = None if shared else outs[bi]
             chains[name] = Chain(
                 name, "bias", layer + 1, None, target, LOSS_SYMBOL, tuple(terms), value, engine
@@ -294,9 +310,10 @@ class _SampleRecorder:
         )
 
 
-def _trace_sample(spec: NetworkSpec, index: int, sample: Sample) -> SampleTrace:
-    """Record one sample: forward values, errors and every parameter's chain."""
-    return _SampleRecorder(spec, index, sample).record()
+def _trace_sample(spec: NetworkSpec, index: int, sample: Sample) -> tuple[SampleTrace, dict]:
+    """Record one sample: forward values, errors and every parameter's chain (and their sizes)."""
+    recorder = _SampleRecorder(spec, index, sample)
+    return recorder.record(), recorder.chain_size
 
 
 def _softmax(net: Any) -> np.ndarray:
@@ -318,7 +335,7 @@ def _coerce_samples(samples: Any, spec: NetworkSpec) -> list[Sample]:
             items.append({"inputs": x, "targets": y})
     d = spec.to_dict()
     d.pop("samples")
-    return make_spec(**d, samples=items).samples
+    return make_spec(**d, samples=items, max_weights=spec.n_weights).samples
 
 
 def trace(
@@ -376,7 +393,8 @@ def trace(
             spec.shared_bias,
             spec.update_biases,
         )
-    traces = [_trace_sample(spec, n, s) for n, s in enumerate(sample_list)]
+    recorded = [_trace_sample(spec, n, s) for n, s in enumerate(sample_list)]
+    traces = [tr for tr, _ in recorded]
 
     # the batch: one forward/backward over every sample, as training would do it
     net = ExplainedNetwork(spec)
@@ -401,13 +419,15 @@ def trace(
         for k, name in enumerate(names):
             engine_grads[name] = float(net.biases[layer].grad[k])
     gradients = {}
+    scales: dict[str, float] = {}
     for name in params:
         per = tuple(tr.chains[name].value for tr in traces)
         count = len(per) if spec.reduction == "mean" else 1
         value = math.fsum(per) / count
         # judge rounding against the size of every product summed (a shared bias under
         # softmax has a gradient of exactly 0 made of terms of size ~1)
-        scale = sum(abs(t.value) for tr in traces for t in tr.chains[name].terms) / count
+        scale = sum(sizes[name] for _, sizes in recorded) / count
+        scales[name] = scale
         check_agree(f"batch dE/d{name}", value, engine_grads[name], scale)
         gradients[name] = Gradient(name, per, spec.reduction, value, engine_grads[name])
 
@@ -421,7 +441,9 @@ def trace(
     for name in params:
         applied = name.startswith("w") or spec.update_biases
         expected = old[name] - spec.lr * gradients[name].value if applied else old[name]
-        check_agree(f"update of {name}", expected, new[name], abs(old[name]))
+        check_agree(
+            f"update of {name}", expected, new[name], abs(old[name]) + spec.lr * scales[name]
+        )
         updates[name] = Update(name, old[name], spec.lr, gradients[name].value, new[name], applied)
     with no_grad():
         _, loss_after = net.forward(x, t)

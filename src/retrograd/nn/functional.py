@@ -57,7 +57,7 @@ def _pair(pred: Any, target: Any, name: str) -> tuple[Tensor, Tensor]:
         return pred, target
     arr = np.asarray(target)
     if arr.dtype.kind == "f" or (arr.dtype.kind in "iub" and name not in _LABEL_LOSSES):
-        arr = arr.astype(pred.dtype)
+        arr = arr.astype(pred.dtype, copy=False)
     return pred, Tensor._make(arr, None, False)
 
 
@@ -156,7 +156,8 @@ def half_sse_loss(pred: Tensor, target: Any) -> Tensor:
     >>> rg.nn.functional.half_sse_loss(rg.tensor([1.0, 2.0]), [0.0, 0.0])
     tensor(2.5)
     """
-    return mse_loss(pred, target, reduction="sum") * 0.5
+    pred, target = _pair(pred, target, "half_sse_loss")
+    return ops.MSELoss.apply(pred, target, reduction="sum", scale=0.5)  # one node
 
 
 def cross_entropy(

@@ -41,5 +41,5 @@ class Linear(Function):
             grad_x = np.dot(g2, weight).reshape(self.x_shape)  # dL/dx = dL/dy W
         grad_w = np.dot(g2.T, x2)  # dL/dW_ji = sum_n dL/dy_nj x_ni
         if self.has_bias:
-            return grad_x, grad_w, g2.sum(axis=0)  # dL/db_j = sum_n dL/dy_nj
+            return grad_x, grad_w, np.add.reduce(g2, axis=0)  # dL/db_j = sum_n dL/dy_nj
         return grad_x, grad_w

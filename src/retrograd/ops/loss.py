@@ -31,27 +31,32 @@ def _scale(reduction: str, count: int) -> float:
 
 
 class MSELoss(Function):
-    """L = reduce((pred - target)^2)
+    """L = scale * reduce((pred - target)^2)
+
+    ``scale=0.5`` with ``reduction="sum"`` is the textbook error E = 1/2 sum (t - o)^2,
+    as one node whose gradient is simply o - t.
 
     Shape
     -----
     pred and target: the same shape ``(*)``.
     """
 
-    def forward(self, pred, target, reduction="mean"):
+    def forward(self, pred, target, reduction="mean", scale=1.0):
         _check_reduction("mse_loss", reduction)
         if pred.shape != target.shape:
             raise ValueError(
                 f"mse_loss: prediction shape {pred.shape} and target shape {target.shape} differ"
             )
         diff = pred - target
-        self.reduction = reduction
+        self.reduction, self.scale = reduction, scale
         self.save_for_backward(diff)
-        return _reduce(diff * diff, reduction)
+        loss = _reduce(diff * diff, reduction)
+        return loss if scale == 1.0 else loss * loss.dtype.type(scale)
 
     def backward(self, g):
         (diff,) = self.saved
-        grad = (2.0 * _scale(self.reduction, diff.size)) * g * diff  # dL/dpred = 2 (pred - t)
+        # dL/dpred = 2 scale (pred - t) (/ n for the mean)
+        grad = diff * (g * (2.0 * self.scale * _scale(self.reduction, diff.size)))
         return grad, (-grad if self.needs_grad(1) else None)
 
 

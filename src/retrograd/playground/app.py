@@ -216,7 +216,7 @@ class PlaygroundApp:
 
         async def changes() -> Any:
             last_version, last_data, quiet = -1, -1, 0.0
-            while manager.get(s.id) is s:
+            while manager.get(s.id) is s and not manager.closing.is_set():
                 if s.version != last_version:
                     with_points = s.data_version != last_data
                     data_version = s.data_version

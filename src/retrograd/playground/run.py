@@ -152,7 +152,6 @@ class Run:
         self.order = np.zeros(0, dtype=np.int64)
         self.cursor = 0
         self.steps = 0
-        self.epochs_done = 0
         self.pending: PendingStep | None = None
         self.inspect: PendingStep | None = None  # the last step with its trace (hover)
         self.last_phase: dict[str, Any] | None = None
@@ -183,9 +182,13 @@ class Run:
             self.cursor = 0
         idx = self.order[self.cursor : self.cursor + self.batch_size]
         self.cursor += self.batch_size
-        if self.cursor >= n:
-            self.epochs_done += 1
         return idx
+
+    @property
+    def epochs(self) -> int:
+        """Complete passes over the training set (finished steps / batches per epoch)."""
+        n = len(self.data.x_train)
+        return self.steps // -(-n // self.batch_size)
 
     def inputs(self, x: np.ndarray) -> rg.Tensor:
         return rg.tensor(feature_map(x, self.features), dtype=DTYPE)

@@ -6,7 +6,7 @@ import socket
 import sys
 import threading
 import webbrowser
-from typing import TextIO
+from typing import Any, TextIO
 
 LOOPBACK = "127.0.0.1"
 
@@ -87,7 +87,13 @@ def serve(
         lifespan="off",
         ws="none",
     )
-    server = uvicorn.Server(config)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            manager.closing.set()  # end the event streams first, then stop
+            super().handle_exit(sig, frame)
+
+    server = Server(config)
     url = url_for(host, port)
     print(f"retrograd playground: {url}  (Ctrl-C to stop)", file=out, flush=True)
     if open_browser:

@@ -202,7 +202,7 @@ class Session:
                 "playing": self.playing,
                 "error": self.error,
                 "steps": run.steps,
-                "epochs": run.epochs_done,
+                "epochs": run.epochs,
                 "batch_size": run.batch_size,
                 "n_train": len(run.data.x_train),
                 "n_test": len(run.data.x_test),
@@ -245,6 +245,8 @@ class SessionManager:
         self.idle_seconds = idle_seconds
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        #: set when the server is stopping: event streams end so shutdown is quick and clean
+        self.closing = threading.Event()
 
     def create(self, config: Config) -> Session:
         self._drop_idle()
@@ -284,6 +286,7 @@ class SessionManager:
             self.delete(k)
 
     def close_all(self) -> None:
+        self.closing.set()
         with self._lock:
             sessions = list(self._sessions.values())
             self._sessions.clear()

@@ -264,7 +264,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.state.model.state_dict()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:
             self.stopped_epoch = epoch
             self.state.stop(
                 f"early stopping: {self.monitor} did not improve for {self.patience} epochs "

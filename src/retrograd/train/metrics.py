@@ -229,9 +229,10 @@ class _MeanError(Metric):
 
     def update(self, output: np.ndarray, target: np.ndarray) -> None:
         out = _arr(output).astype(np.float64)
-        t = _arr(target).astype(np.float64)
-        if t.ndim and t.dtype.kind in "iu" and out.ndim == 2 and out.shape[1] > 1 and t.ndim == 1:
+        t = _arr(target)
+        if t.dtype.kind in "iu" and out.ndim == 2 and out.shape[1] > 1 and t.ndim == 1:
             t = np.eye(out.shape[1])[t.astype(np.int64)]  # labels vs. C outputs: compare one-hot
+        t = t.astype(np.float64)
         diff = np.abs(out - t.reshape(out.shape))
         self.total += float((diff**self.power).sum())
         self.count += diff.size

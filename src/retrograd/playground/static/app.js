@@ -537,8 +537,7 @@
       li.textContent = term.text;
       ol.appendChild(li);
     });
-    const latest = ol.lastElementChild;
-    if (latest) latest.scrollIntoView({ block: "nearest" });
+    ol.scrollTop = ol.scrollHeight; // the newest term stays in view inside the list
     $("btn-term").textContent = snap.derivation.length && snap.derivation.length === snap.derivation_total
       ? "Next step" : "Next term";
   }
