@@ -68,10 +68,17 @@ def main() -> None:
     print(f"MNIST {arch} MLP (relu), {model.num_parameters():,} parameters; {vars(args)}")
     t0 = time.perf_counter()
     history = fit(
-        model, "cross_entropy", opt, (X_train, y_train), epochs=args.epochs,
-        batch_size=args.batch_size, seed=args.seed, validation_data=(X_test, y_test),
-        scheduler=sched, verbose=2,
-    )  # fmt: skip
+        model,
+        "cross_entropy",
+        opt,
+        (X_train, y_train),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        validation_data=(X_test, y_test),
+        scheduler=sched,
+        verbose=2,
+    )
     wall = time.perf_counter() - t0
     final = evaluate(model, (X_test, y_test), loss="cross_entropy")
     error = 1.0 - final["accuracy"]

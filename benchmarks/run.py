@@ -5,13 +5,15 @@ Usage::
     .venv/bin/python benchmarks/run.py                      # all cases, 5 repetitions
     .venv/bin/python benchmarks/run.py --cases 1,5 --reps 7
     .venv/bin/python benchmarks/run.py --quick              # fewer steps, for a smoke test
-    .venv/bin/python benchmarks/run.py --coretype SkylakeX  # OpenBLAS with AVX-512 kernels
+    .venv/bin/python benchmarks/run.py --coretype Haswell   # force OpenBLAS's AVX2 kernels
+    .venv/bin/python benchmarks/run.py --threads 1          # one thread everywhere
 
 Each case times retrograd, PyTorch 2.13.0 CPU (when installed) and, where it helps, a
 hand-written NumPy version, interleaved, with 2 BLAS/torch threads; the table is printed
-and the raw figures are kept in ``benchmarks/results/performance-<coretype>.json``, from
-which ``performance.md`` is regenerated (so runs with different ``--coretype`` sit side
-by side). ``OPENBLAS_CORETYPE`` is only ever changed for this benchmark's own process.
+and the raw figures are kept in ``benchmarks/results/performance-<coretype>-<n>threads.json``,
+from which ``performance.md`` is regenerated (so runs with different ``--coretype`` or
+``--threads`` sit side by side). ``OPENBLAS_CORETYPE`` is only ever changed for this
+benchmark's own process.
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def main() -> None:
     if args.no_write:
         return
     RESULTS.mkdir(exist_ok=True)
-    label = os.environ.get("OPENBLAS_CORETYPE") or "default"
+    label = f"{os.environ.get('OPENBLAS_CORETYPE') or 'auto'}-{args.threads}threads"
     path = RESULTS / f"performance-{label}.json"
     previous = json.loads(path.read_text())["results"] if path.exists() else {}
     if set(run["results"]) != set(CASES):  # a partial run updates its cases only

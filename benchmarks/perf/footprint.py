@@ -97,15 +97,21 @@ def _env() -> dict:
     return env
 
 
-def peak_rss(frameworks: list[str]) -> dict[str, dict]:
-    """Run ``train_case1`` for each framework in its own process."""
+def peak_rss(frameworks: list[str], reps: int = 3) -> dict[str, dict]:
+    """Run ``train_case1`` for each framework in its own process, ``reps`` rounds
+    interleaved; the run with the median peak RSS is reported (all peaks are kept)."""
+    runs: dict[str, list[dict]] = {fw: [] for fw in frameworks}
+    for _ in range(reps):
+        for fw in frameworks:
+            proc = subprocess.run(
+                [sys.executable, "-m", "perf.footprint", fw],
+                capture_output=True, text=True, env=_env(), cwd=HERE.parent, check=True,
+            )  # fmt: skip
+            runs[fw].append(json.loads(proc.stdout.strip().splitlines()[-1]))
     out = {}
-    for fw in frameworks:
-        proc = subprocess.run(
-            [sys.executable, "-m", "perf.footprint", fw],
-            capture_output=True, text=True, env=_env(), cwd=HERE.parent, check=True,
-        )  # fmt: skip
-        out[fw] = json.loads(proc.stdout.strip().splitlines()[-1])
+    for fw, rs in runs.items():
+        rs.sort(key=lambda r: r["peak_rss_mib"])
+        out[fw] = {**rs[len(rs) // 2], "all_peaks_mib": [r["peak_rss_mib"] for r in rs]}
     return out
 
 

@@ -66,9 +66,7 @@ def table(run: dict[str, Any]) -> str:
                 if "torch" in rss
                 else None
             )
-            ri = (
-                imp["retrograd"]["seconds"] / imp["torch"]["seconds"] if "torch" in imp else None
-            )
+            ri = imp["retrograd"]["seconds"] / imp["torch"]["seconds"] if "torch" in imp else None
             rows.append(
                 f"| 7a. peak RSS training case 1 ({rss['numpy']['data_mib']:.0f} MiB of data) "
                 f"| MiB | {rss['retrograd']['peak_rss_mib']:.0f} "
@@ -104,7 +102,8 @@ def render(runs: list[dict[str, Any]]) -> str:
     for run in runs:
         m = run["machine"]
         out += [
-            f"## OPENBLAS_CORETYPE={m['env'].get('OPENBLAS_CORETYPE') or '(unset: auto-detected)'}",
+            f"## {m['env'].get('OPENBLAS_NUM_THREADS')} threads, OPENBLAS_CORETYPE="
+            f"{m['env'].get('OPENBLAS_CORETYPE') or '(unset: auto-detected)'}",
             "",
             f"Command: `{run['command']}`  ",
             f"Date: {run['date']} (UTC); {run['reps']} repetitions"
@@ -132,5 +131,6 @@ def render(runs: list[dict[str, Any]]) -> str:
 
 def load_runs(directory: Path) -> list[dict[str, Any]]:
     runs = [json.loads(p.read_text()) for p in sorted(directory.glob("performance-*.json"))]
-    runs.sort(key=lambda r: r["machine"]["env"].get("OPENBLAS_CORETYPE") != "Haswell")
+    runs.sort(key=lambda r: (r["machine"]["env"].get("OPENBLAS_NUM_THREADS") != "2",
+                             r["machine"]["env"].get("OPENBLAS_CORETYPE") or ""))  # fmt: skip
     return runs

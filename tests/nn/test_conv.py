@@ -249,3 +249,10 @@ def test_frozen_weights_get_no_gradient_but_input_does(rng):
     layer(x).sum().backward()
     assert layer.weight.grad is None and layer.bias.grad is not None
     assert rg.gradcheck(layer, [x])
+
+
+def test_gradcheck_on_a_larger_layer_with_sampled_elements(rng):
+    # LeNet-sized second layer: check 40 random elements of each input (random cotangent)
+    layer = nn.Conv2d(6, 16, 5, padding=1, stride=(1, 2), rng=rng, dtype=F64)
+    x = rg.tensor(rng.standard_normal((3, 6, 14, 14)), dtype=F64, requires_grad=True)
+    assert rg.gradcheck(lambda t, *_: layer(t), [x, layer.weight, layer.bias], max_elements=40)

@@ -50,9 +50,16 @@ def test_early_stopping_max_mode_and_missing_key(mlp):
 def test_early_stopping_in_fit(blobs, mlp):
     X, y = blobs
     model = mlp()
-    h = fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=1e-9), (X, y), epochs=50,
-            validation_split=0.2, callbacks=[EarlyStopping(patience=1, min_delta=1e-3)],
-            verbose=0)  # fmt: skip
+    h = fit(
+        model,
+        "cross_entropy",
+        optim.SGD(model.parameters(), lr=1e-9),
+        (X, y),
+        epochs=50,
+        validation_split=0.2,
+        callbacks=[EarlyStopping(patience=1, min_delta=1e-3)],
+        verbose=0,
+    )
     assert len(h) == 2 and h.stop_reason.startswith("early stopping")
 
 
@@ -74,8 +81,15 @@ def test_model_checkpoint_best_only(tmp_path, blobs, mlp):
         pass
 
     fake = FakeVal(on_epoch_end=lambda e, logs: logs.__setitem__("val_loss", next(vals)))
-    fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=4,
-        callbacks=[fake, ckpt], verbose=0)  # fmt: skip
+    fit(
+        model,
+        "cross_entropy",
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, y),
+        epochs=4,
+        callbacks=[fake, ckpt],
+        verbose=0,
+    )
     assert saved == [0, 1, 3]
     assert load_checkpoint(tmp_path / "best.ckpt.npz")["epoch"] == 4
 
@@ -83,8 +97,15 @@ def test_model_checkpoint_best_only(tmp_path, blobs, mlp):
 def test_checkpoint_epoch_pattern_and_refuses_nan(tmp_path, blobs, mlp):
     X, y = blobs
     model = mlp()
-    fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=3,
-        checkpoint=tmp_path / "ck-{epoch}.npz", verbose=0)  # fmt: skip
+    fit(
+        model,
+        "cross_entropy",
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, y),
+        epochs=3,
+        checkpoint=tmp_path / "ck-{epoch}.npz",
+        verbose=0,
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ck-1.npz", "ck-2.npz", "ck-3.npz"]
     ckpt = ModelCheckpoint(tmp_path / "bad.npz")
     ckpt.set_state(FitState(model=model, epochs=1))
@@ -106,17 +127,42 @@ def _setup(mlp, blobs, init_seed):
 def test_resume_is_bit_identical(tmp_path, blobs, mlp):
     kw = dict(epochs=4, batch_size=8, validation_split=0.25, seed=5, verbose=0)
     model, opt, sched, es, data = _setup(mlp, blobs, 0)
-    straight = fit(model, "cross_entropy", opt, data, scheduler=sched, callbacks=[es],
-                   checkpoint=tmp_path / "a.npz", **kw)  # fmt: skip
+    straight = fit(
+        model,
+        "cross_entropy",
+        opt,
+        data,
+        scheduler=sched,
+        callbacks=[es],
+        checkpoint=tmp_path / "a.npz",
+        **kw,
+    )
 
     m2, o2, s2, e2, _ = _setup(mlp, blobs, 0)
-    fit(m2, "cross_entropy", o2, data, scheduler=s2, callbacks=[e2],
-        checkpoint=tmp_path / "b.npz", **{**kw, "epochs": 2})  # fmt: skip
+    fit(
+        m2,
+        "cross_entropy",
+        o2,
+        data,
+        scheduler=s2,
+        callbacks=[e2],
+        checkpoint=tmp_path / "b.npz",
+        **{**kw, "epochs": 2},
+    )
     assert load_checkpoint(tmp_path / "b.npz")["epoch"] == 2
     # a fresh process would rebuild everything -- even with other initial weights
     m3, o3, s3, e3, _ = _setup(mlp, blobs, 99)
-    resumed = fit(m3, "cross_entropy", o3, data, scheduler=s3, callbacks=[e3],
-                  checkpoint=tmp_path / "b.npz", resume=True, **kw)  # fmt: skip
+    resumed = fit(
+        m3,
+        "cross_entropy",
+        o3,
+        data,
+        scheduler=s3,
+        callbacks=[e3],
+        checkpoint=tmp_path / "b.npz",
+        resume=True,
+        **kw,
+    )
 
     final, again = model.state_dict(), m3.state_dict()
     for k in final:
@@ -132,12 +178,28 @@ def test_resume_without_a_file_starts_fresh_and_finished_run_is_kept(tmp_path, b
     X, y = blobs
     model = mlp()
     opt = optim.SGD(model.parameters(), lr=0.1)
-    h = fit(model, "cross_entropy", opt, (X, y), epochs=2, checkpoint=tmp_path / "c.npz",
-            resume=True, verbose=0)  # fmt: skip
+    h = fit(
+        model,
+        "cross_entropy",
+        opt,
+        (X, y),
+        epochs=2,
+        checkpoint=tmp_path / "c.npz",
+        resume=True,
+        verbose=0,
+    )
     assert len(h) == 2
     before = model.state_dict()
-    h2 = fit(model, "cross_entropy", opt, (X, y), epochs=2, checkpoint=tmp_path / "c.npz",
-             resume=True, verbose=0)  # fmt: skip
+    h2 = fit(
+        model,
+        "cross_entropy",
+        opt,
+        (X, y),
+        epochs=2,
+        checkpoint=tmp_path / "c.npz",
+        resume=True,
+        verbose=0,
+    )
     assert len(h2) == 2  # already done: nothing more to train
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, before[k])
@@ -148,15 +210,30 @@ def test_lambda_callback_and_terminate_on_nan(blobs, mlp):
     ends = []
     cb = LambdaCallback(on_epoch_end=lambda e, logs: ends.append(e))
     model = mlp()
-    fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=2,
-        callbacks=[cb], verbose=0)  # fmt: skip
+    fit(
+        model,
+        "cross_entropy",
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, y),
+        epochs=2,
+        callbacks=[cb],
+        verbose=0,
+    )
     assert ends == [0, 1]
     with pytest.raises(ValueError, match="unknown hooks"):
         LambdaCallback(on_epoch_finish=print)
     X2 = X.copy()
     X2[0, 0] = np.nan
     with np.errstate(all="ignore"):
-        h = fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), (X2, y),
-                epochs=5, batch_size=None, terminate_on_nan=False, callbacks=[TerminateOnNaN()],
-                verbose=0)  # fmt: skip
+        h = fit(
+            model,
+            "cross_entropy",
+            optim.SGD(model.parameters(), lr=0.1),
+            (X2, y),
+            epochs=5,
+            batch_size=None,
+            terminate_on_nan=False,
+            callbacks=[TerminateOnNaN()],
+            verbose=0,
+        )
     assert len(h) == 1 and h.stop_reason.startswith("TerminateOnNaN")

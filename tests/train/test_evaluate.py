@@ -18,7 +18,9 @@ def test_predict_equals_one_forward_pass(blobs, mlp):
     for bs in (1, 7, None):
         np.testing.assert_allclose(predict(model, X, batch_size=bs), full, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(predict(model, TensorDataset(X)), full, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(predict(model, DataLoader((X,), batch_size=9)), full, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        predict(model, DataLoader((X,), batch_size=9)), full, rtol=1e-5, atol=1e-6
+    )
 
 
 def test_evaluate_loss_is_exact_mean_for_any_batch_size(blobs, mlp):

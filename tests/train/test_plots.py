@@ -22,8 +22,9 @@ def _is_png(path) -> bool:
 def test_history_plot(tmp_path):
     h = History()
     for e, (l, a) in enumerate([(1.0, 0.5), (0.5, 0.8), (0.25, 0.9)]):
-        h.record(e, {"loss": l, "accuracy": a, "val_loss": l * 1.2, "val_accuracy": a - 0.1,
-                     "lr": 0.1})  # fmt: skip
+        h.record(
+            e, {"loss": l, "accuracy": a, "val_loss": l * 1.2, "val_accuracy": a - 0.1, "lr": 0.1}
+        )
     p1 = plots.plot_history(h, tmp_path / "a.png")
     p2 = plots.plot_history({"loss": [3.0, 1.0, 0.1]}, tmp_path / "b.png")
     assert _is_png(p1) and _is_png(p2) and p1.read_bytes() != p2.read_bytes()

@@ -18,8 +18,16 @@ class FakeTTY(io.StringIO):
 def _fit(stream, verbose, blobs, mlp, epochs=2):
     X, y = blobs
     model = mlp()
-    return fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), (X, y),
-               epochs=epochs, batch_size=16, verbose=verbose, progress_stream=stream)  # fmt: skip
+    return fit(
+        model,
+        "cross_entropy",
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, y),
+        epochs=epochs,
+        batch_size=16,
+        verbose=verbose,
+        progress_stream=stream,
+    )
 
 
 def test_silent(blobs, mlp, capsys):
@@ -67,8 +75,15 @@ def test_stop_reason_is_printed(blobs, mlp):
     X, y = blobs
     stream = io.StringIO()
     model = mlp()
-    fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.5), (X, y), epochs=100,
-        stop_when_all_correct=True, progress_stream=stream)  # fmt: skip
+    fit(
+        model,
+        "cross_entropy",
+        optim.SGD(model.parameters(), lr=0.5),
+        (X, y),
+        epochs=100,
+        stop_when_all_correct=True,
+        progress_stream=stream,
+    )
     assert stream.getvalue().splitlines()[-1].startswith("Stopped: every training example")
 
 

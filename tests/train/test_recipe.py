@@ -10,17 +10,23 @@ from retrograd.train import recipe
 
 
 def test_load_task_digits_is_stratified_and_standardized():
-    task = recipe.load_task({"dataset": "digits", "seed": 0, "test_size": 0.2,
-                             "standardize": True})  # fmt: skip
+    task = recipe.load_task({"dataset": "digits", "seed": 0, "test_size": 0.2, "standardize": True})
     assert task.X_train.shape[1] == 64 and task.n_classes == 10
     assert len(task.X_test) == pytest.approx(0.2 * 1797, abs=2)
     assert np.allclose(task.X_train.mean(axis=0), 0, atol=1e-4)
     # every class appears in the test part in about its overall proportion
     counts = np.bincount(task.y_test, minlength=10)
     assert counts.min() >= 30
-    again = recipe.load_task({"dataset": "digits", "seed": 0, "test_size": 0.2,
-                              "standardize": True, "mean": task.mean.tolist(),
-                              "std": task.std.tolist()})  # fmt: skip
+    again = recipe.load_task(
+        {
+            "dataset": "digits",
+            "seed": 0,
+            "test_size": 0.2,
+            "standardize": True,
+            "mean": task.mean.tolist(),
+            "std": task.std.tolist(),
+        }
+    )
     np.testing.assert_array_equal(again.X_test, task.X_test)
 
 
@@ -45,8 +51,16 @@ def test_csv_text_labels(tmp_path):
 def test_build_mlp_and_optimizer():
     model = recipe.build_mlp(4, [8, 6], 3, "tanh", "log_softmax", seed=0, dropout=0.1)
     kinds = [type(m).__name__ for m in model]
-    assert kinds == ["Linear", "Tanh", "Dropout", "Linear", "Tanh", "Dropout", "Linear",
-                     "LogSoftmax"]  # fmt: skip
+    assert kinds == [
+        "Linear",
+        "Tanh",
+        "Dropout",
+        "Linear",
+        "Tanh",
+        "Dropout",
+        "Linear",
+        "LogSoftmax",
+    ]
     same = recipe.build_mlp(4, [8, 6], 3, "tanh", "log_softmax", seed=0, dropout=0.1)
     np.testing.assert_array_equal(model[0].weight.data, same[0].weight.data)
     opt = recipe.build_optimizer("adam", model.parameters())

@@ -39,8 +39,16 @@ def test_nan_in_input_batch_is_reported_and_weights_unchanged(mlp):
     x[2, 1] = np.nan
     opt = optim.SGD(model.parameters(), lr=0.1)
     with pytest.raises(NonFiniteLossError) as info:
-        train_step(model, nn.CrossEntropyLoss(), opt, x, np.zeros(4, dtype=np.int64),
-                   epoch=3, step=17, where="epoch 3/5, step 17")  # fmt: skip
+        train_step(
+            model,
+            nn.CrossEntropyLoss(),
+            opt,
+            x,
+            np.zeros(4, dtype=np.int64),
+            epoch=3,
+            step=17,
+            where="epoch 3/5, step 17",
+        )
     msg = str(info.value)
     assert "epoch 3/5, step 17" in msg
     assert "input batch has 1 NaN" in msg and "index (2, 1)" in msg
@@ -97,13 +105,24 @@ def test_non_finite_gradient_stops_before_the_update():
 def test_check_finite_off_lets_nan_through(mlp):
     model = mlp()
     x = np.full((2, 2), np.nan, dtype=np.float32)
-    res = train_step(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), x,
-                     np.zeros(2, dtype=np.int64), check_finite=False)  # fmt: skip
+    res = train_step(
+        model,
+        nn.CrossEntropyLoss(),
+        optim.SGD(model.parameters(), lr=0.1),
+        x,
+        np.zeros(2, dtype=np.int64),
+        check_finite=False,
+    )
     assert np.isnan(res.loss)
 
 
 def test_non_scalar_loss_is_refused(mlp):
     model = mlp()
     with pytest.raises(ValueError, match="scalar"):
-        train_step(model, nn.CrossEntropyLoss(reduction="none"),
-                   optim.SGD(model.parameters(), lr=0.1), np.ones((3, 2)), np.zeros(3, dtype=int))
+        train_step(
+            model,
+            nn.CrossEntropyLoss(reduction="none"),
+            optim.SGD(model.parameters(), lr=0.1),
+            np.ones((3, 2)),
+            np.zeros(3, dtype=int),
+        )

@@ -32,8 +32,12 @@ def register(subparsers: Any) -> None:
     _one_line_error(p)
     p.add_argument("model", metavar="MODEL", help="model file (.npz) written by retrograd train")
     add_data_arguments(p, defaults_from_model=True)
-    p.add_argument("--split", choices=["test", "train"], default="test",
-                   help="which part of the data (default test)")
+    p.add_argument(
+        "--split",
+        choices=["test", "train"],
+        default="test",
+        help="which part of the data (default test)",
+    )
     p.add_argument("--loss", help="loss to report (default: the one the model was trained with)")
     p.add_argument("--plot", metavar="PNG", help="also write the confusion matrix as a PNG")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -56,8 +60,12 @@ def merge_data_args(settings: dict[str, Any], args: argparse.Namespace) -> dict[
     """Settings for loading data: the model's own, overridden by the command line."""
     s = dict(settings)
     if args.csv:
-        s.update(csv=str(Path(args.csv).resolve()), dataset=None, class_names=None,
-                 label_column=-1 if args.label_column is None else args.label_column)  # fmt: skip
+        s.update(
+            csv=str(Path(args.csv).resolve()),
+            dataset=None,
+            class_names=None,
+            label_column=-1 if args.label_column is None else args.label_column,
+        )
     elif args.dataset:
         if args.dataset != s.get("dataset"):
             s["class_names"] = None
@@ -71,9 +79,7 @@ def merge_data_args(settings: dict[str, Any], args: argparse.Namespace) -> dict[
     if args.download:
         s["download"] = True
     if not s.get("dataset") and not s.get("csv"):
-        raise CLIError(
-            "the model file records no dataset; give --dataset NAME or --csv PATH"
-        )
+        raise CLIError("the model file records no dataset; give --dataset NAME or --csv PATH")
     s.setdefault("test_size", 0.2)
     s.setdefault("seed", 0)
     return s
@@ -113,13 +119,25 @@ def run(args: argparse.Namespace) -> int:
     cm = confusion_matrix(y, pred, n_classes)
     names = task.class_names if len(task.class_names) == n_classes else None
     if args.json:
-        print(json.dumps({"model": args.model, "data": task.name, "split": args.split,
-                          "examples": int(len(y)), "loss": result["loss"],
-                          "accuracy": result["accuracy"], "confusion_matrix": cm.tolist()}))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "model": args.model,
+                    "data": task.name,
+                    "split": args.split,
+                    "examples": int(len(y)),
+                    "loss": result["loss"],
+                    "accuracy": result["accuracy"],
+                    "confusion_matrix": cm.tolist(),
+                }
+            )
+        )
     else:
         print(f"{args.model} on {task.name} ({args.split}, {len(y)} examples)")
-        print(f"accuracy: {result['accuracy']:.2%} ({int(np.trace(cm))}/{len(y)})   "
-              f"loss ({loss}): {result['loss']:.4f}")  # fmt: skip
+        print(
+            f"accuracy: {result['accuracy']:.2%} ({int(np.trace(cm))}/{len(y)})   "
+            f"loss ({loss}): {result['loss']:.4f}"
+        )
         print("confusion matrix (rows: true class, columns: predicted class):")
         print(format_confusion_matrix(cm, names))
     if args.plot:

@@ -36,13 +36,25 @@ def register(subparsers: Any) -> None:
     )
     _one_line_error(p)
     p.add_argument("model", metavar="MODEL", help="model file (.npz) written by retrograd train")
-    p.add_argument("--input", "-i", metavar="FILE",
-                   help="inputs: .npy array (N, features) or a CSV file of feature columns")
-    p.add_argument("--drop-column", type=label_column_arg, metavar="COL",
-                   help="CSV column to ignore (e.g. a label column), by index or header name")
+    p.add_argument(
+        "--input",
+        "-i",
+        metavar="FILE",
+        help="inputs: .npy array (N, features) or a CSV file of feature columns",
+    )
+    p.add_argument(
+        "--drop-column",
+        type=label_column_arg,
+        metavar="COL",
+        help="CSV column to ignore (e.g. a label column), by index or header name",
+    )
     add_data_arguments(p, defaults_from_model=True)
-    p.add_argument("--split", choices=["test", "train"], default="test",
-                   help="with --dataset/--csv: which part (default test)")
+    p.add_argument(
+        "--split",
+        choices=["test", "train"],
+        default="test",
+        help="with --dataset/--csv: which part (default test)",
+    )
     p.add_argument("--proba", action="store_true", help="also write class probabilities")
     p.add_argument("--output", "-o", metavar="CSV", help="write here instead of stdout")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N rows")

@@ -15,16 +15,34 @@ from typing import Any, NoReturn
 
 from retrograd.cli import CLIError
 
-DATASET_NAMES = ["digits", "xor", "textbook", "moons", "circles", "spirals", "blobs", "mnist",
-                 "fashion-mnist"]  # fmt: skip
+DATASET_NAMES = [
+    "digits",
+    "xor",
+    "textbook",
+    "moons",
+    "circles",
+    "spirals",
+    "blobs",
+    "mnist",
+    "fashion-mnist",
+]
 LOSS_NAMES = ["cross_entropy", "nll", "mse", "half_sse", "huber", "bce_with_logits", "bce"]
 ACTIVATION_NAMES = ["relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "softplus"]
 OPTIMIZER_NAMES = ["sgd", "adam", "adamw", "rmsprop", "adagrad"]
 
 #: the defaults of the main job (measured: see benchmarks/results/training.md)
-DEFAULTS = {"layers": "256", "activation": "relu", "loss": "cross_entropy", "optimizer": "sgd",
-            "epochs": 40, "batch_size": "32", "sgd_lr": 0.05, "momentum": 0.9,
-            "weight_decay": 1e-4, "schedule": "cosine"}  # fmt: skip
+DEFAULTS = {
+    "layers": "256",
+    "activation": "relu",
+    "loss": "cross_entropy",
+    "optimizer": "sgd",
+    "epochs": 40,
+    "batch_size": "32",
+    "sgd_lr": 0.05,
+    "momentum": 0.9,
+    "weight_decay": 1e-4,
+    "schedule": "cosine",
+}
 
 EPILOG = """\
 examples:
@@ -121,26 +139,57 @@ def add_data_arguments(p: argparse.ArgumentParser, defaults_from_model: bool = F
     g = p.add_argument_group("data")
     src = g.add_mutually_exclusive_group()
     src.add_argument(
-        "--dataset", "-d", choices=DATASET_NAMES, metavar="NAME",
+        "--dataset",
+        "-d",
+        choices=DATASET_NAMES,
+        metavar="NAME",
         default=None if defaults_from_model else "digits",
-        help="built-in dataset: " + ", ".join(DATASET_NAMES)
-        + (" (default: the one the model was trained on)" if defaults_from_model
-           else " (default: digits)"),
-    )  # fmt: skip
+        help="built-in dataset: "
+        + ", ".join(DATASET_NAMES)
+        + (
+            " (default: the one the model was trained on)"
+            if defaults_from_model
+            else " (default: digits)"
+        ),
+    )
     src.add_argument("--csv", metavar="PATH", help="CSV file: numeric features + a label column")
-    g.add_argument("--label-column", type=label_column_arg, metavar="COL",
-                   help="label column of --csv: index (default -1, the last) or header name")
-    g.add_argument("--data-dir", metavar="DIR",
-                   help="folder with the MNIST / Fashion-MNIST IDX files (default: the cache)")
-    g.add_argument("--download", action="store_true",
-                   help="download MNIST / Fashion-MNIST if missing (SHA-256 checked)")
-    g.add_argument("--n-samples", type=positive_int, metavar="N",
-                   help="points to generate for moons/circles/spirals/blobs (default 1000)")
-    g.add_argument("--noise", type=non_negative_float, metavar="X",
-                   help="noise of moons/circles/spirals (default 0.2/0.1/0.2)")
-    g.add_argument("--test-size", type=fraction, metavar="F",
-                   help="held-out test fraction (default 0.2; MNIST uses its official test set)")
-    g.add_argument("--seed", type=int, help="seed of the split, the weights and the shuffling (default 0)")
+    g.add_argument(
+        "--label-column",
+        type=label_column_arg,
+        metavar="COL",
+        help="label column of --csv: index (default -1, the last) or header name",
+    )
+    g.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder with the MNIST / Fashion-MNIST IDX files (default: the cache)",
+    )
+    g.add_argument(
+        "--download",
+        action="store_true",
+        help="download MNIST / Fashion-MNIST if missing (SHA-256 checked)",
+    )
+    g.add_argument(
+        "--n-samples",
+        type=positive_int,
+        metavar="N",
+        help="points to generate for moons/circles/spirals/blobs (default 1000)",
+    )
+    g.add_argument(
+        "--noise",
+        type=non_negative_float,
+        metavar="X",
+        help="noise of moons/circles/spirals (default 0.2/0.1/0.2)",
+    )
+    g.add_argument(
+        "--test-size",
+        type=fraction,
+        metavar="F",
+        help="held-out test fraction (default 0.2; MNIST uses its official test set)",
+    )
+    g.add_argument(
+        "--seed", type=int, help="seed of the split, the weights and the shuffling (default 0)"
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -155,45 +204,111 @@ def register(subparsers: Any) -> None:
     _one_line_error(p)
     add_data_arguments(p)
     g = p.add_argument_group("network")
-    g.add_argument("--layers", default=DEFAULTS["layers"], metavar="SIZES",
-                   help=f"hidden layer sizes, comma-separated (default {DEFAULTS['layers']}; "
-                        "'' for none)")  # fmt: skip
-    g.add_argument("--activation", choices=ACTIVATION_NAMES, default=DEFAULTS["activation"],
-                   help="hidden activation (default relu)")
-    g.add_argument("--dropout", type=fraction, default=0.0, metavar="P",
-                   help="dropout after each hidden layer (default 0)")
-    g.add_argument("--loss", choices=LOSS_NAMES, default=DEFAULTS["loss"],
-                   help="loss (default cross_entropy; mse/half_sse train on one-hot targets)")
+    g.add_argument(
+        "--layers",
+        default=DEFAULTS["layers"],
+        metavar="SIZES",
+        help=f"hidden layer sizes, comma-separated (default {DEFAULTS['layers']}; '' for none)",
+    )
+    g.add_argument(
+        "--activation",
+        choices=ACTIVATION_NAMES,
+        default=DEFAULTS["activation"],
+        help="hidden activation (default relu)",
+    )
+    g.add_argument(
+        "--dropout",
+        type=fraction,
+        default=0.0,
+        metavar="P",
+        help="dropout after each hidden layer (default 0)",
+    )
+    g.add_argument(
+        "--loss",
+        choices=LOSS_NAMES,
+        default=DEFAULTS["loss"],
+        help="loss (default cross_entropy; mse/half_sse train on one-hot targets)",
+    )
     g.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     g = p.add_argument_group("training")
-    g.add_argument("--optimizer", choices=OPTIMIZER_NAMES, default=DEFAULTS["optimizer"],
-                   help="default sgd (with momentum 0.9)")
-    g.add_argument("--lr", type=positive_float, help="learning rate (default 0.05 sgd, 0.001 others)")
-    g.add_argument("--momentum", type=non_negative_float,
-                   help="SGD momentum (default 0.9; 0 for plain gradient descent)")
-    g.add_argument("--weight-decay", type=non_negative_float, default=DEFAULTS["weight_decay"],
-                   help="L2 penalty (default 1e-4)")
-    g.add_argument("--schedule", choices=["cosine", "step", "none"], default=DEFAULTS["schedule"],
-                   help="learning-rate schedule over the epochs (default cosine)")
-    g.add_argument("--batch-size", type=batch_size_arg, default=DEFAULTS["batch_size"],
-                   metavar="N", help="examples per update: 1 online, 'full' full batch (default 32)")
-    g.add_argument("--epochs", type=non_negative_int, default=DEFAULTS["epochs"],
-                   help="passes over the training data (default 40)")
-    g.add_argument("--validation-split", type=fraction, default=0.0, metavar="F",
-                   help="hold out this fraction of the training data for validation")
-    g.add_argument("--patience", type=positive_int, metavar="N",
-                   help="early stopping: stop after N epochs without val_loss improvement "
-                        "(needs --validation-split) and restore the best weights")  # fmt: skip
-    g.add_argument("--stop-at-loss", type=non_negative_float, metavar="X",
-                   help="stop once the training loss is <= X")
-    g.add_argument("--stop-when-all-correct", action="store_true",
-                   help="stop once every training example is classified correctly")
-    g.add_argument("--no-standardize", dest="standardize", action="store_false",
-                   help="do not scale features to zero mean / unit variance")
-    g.add_argument("--checkpoint", metavar="PATH",
-                   help="write a resumable checkpoint after every epoch")
-    g.add_argument("--resume", action="store_true",
-                   help="continue from --checkpoint if it exists (bit-identical to never stopping)")
+    g.add_argument(
+        "--optimizer",
+        choices=OPTIMIZER_NAMES,
+        default=DEFAULTS["optimizer"],
+        help="default sgd (with momentum 0.9)",
+    )
+    g.add_argument(
+        "--lr", type=positive_float, help="learning rate (default 0.05 sgd, 0.001 others)"
+    )
+    g.add_argument(
+        "--momentum",
+        type=non_negative_float,
+        help="SGD momentum (default 0.9; 0 for plain gradient descent)",
+    )
+    g.add_argument(
+        "--weight-decay",
+        type=non_negative_float,
+        default=DEFAULTS["weight_decay"],
+        help="L2 penalty (default 1e-4)",
+    )
+    g.add_argument(
+        "--schedule",
+        choices=["cosine", "step", "none"],
+        default=DEFAULTS["schedule"],
+        help="learning-rate schedule over the epochs (default cosine)",
+    )
+    g.add_argument(
+        "--batch-size",
+        type=batch_size_arg,
+        default=DEFAULTS["batch_size"],
+        metavar="N",
+        help="examples per update: 1 online, 'full' full batch (default 32)",
+    )
+    g.add_argument(
+        "--epochs",
+        type=non_negative_int,
+        default=DEFAULTS["epochs"],
+        help="passes over the training data (default 40)",
+    )
+    g.add_argument(
+        "--validation-split",
+        type=fraction,
+        default=0.0,
+        metavar="F",
+        help="hold out this fraction of the training data for validation",
+    )
+    g.add_argument(
+        "--patience",
+        type=positive_int,
+        metavar="N",
+        help="early stopping: stop after N epochs without val_loss improvement "
+        "(needs --validation-split) and restore the best weights",
+    )
+    g.add_argument(
+        "--stop-at-loss",
+        type=non_negative_float,
+        metavar="X",
+        help="stop once the training loss is <= X",
+    )
+    g.add_argument(
+        "--stop-when-all-correct",
+        action="store_true",
+        help="stop once every training example is classified correctly",
+    )
+    g.add_argument(
+        "--no-standardize",
+        dest="standardize",
+        action="store_false",
+        help="do not scale features to zero mean / unit variance",
+    )
+    g.add_argument(
+        "--checkpoint", metavar="PATH", help="write a resumable checkpoint after every epoch"
+    )
+    g.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from --checkpoint if it exists (bit-identical to never stopping)",
+    )
     g = p.add_argument_group("output")
     g.add_argument("--out", metavar="DIR", help="output folder (default runs/<dataset>)")
     g.add_argument("--no-plots", dest="plots", action="store_false", help="skip the PNG plots")
@@ -256,12 +371,24 @@ def run(args: argparse.Namespace) -> int:
     out_act = LOSS_HEADS[loss][0]
     dtype = np.dtype(args.dtype)
     seed = settings["seed"]
-    model = build_mlp(task.n_features, hidden, n_out, args.activation, out_act, seed=seed,
-                      dtype=dtype, dropout=args.dropout)  # fmt: skip
+    model = build_mlp(
+        task.n_features,
+        hidden,
+        n_out,
+        args.activation,
+        out_act,
+        seed=seed,
+        dtype=dtype,
+        dropout=args.dropout,
+    )
     momentum = args.momentum
     if momentum is None:
         momentum = DEFAULTS["momentum"] if args.optimizer == "sgd" else 0.0
-    lr = args.lr if args.lr is not None else (DEFAULTS["sgd_lr"] if args.optimizer == "sgd" else 1e-3)
+    lr = (
+        args.lr
+        if args.lr is not None
+        else (DEFAULTS["sgd_lr"] if args.optimizer == "sgd" else 1e-3)
+    )
     opt = build_optimizer(args.optimizer, model.parameters(), lr, momentum, args.weight_decay)
     scheduler = None
     if args.schedule == "cosine" and args.epochs:
@@ -274,13 +401,19 @@ def run(args: argparse.Namespace) -> int:
     y_te = targets_for(task.y_test, loss, task.n_classes)
     out_dir = Path(args.out or Path("runs") / (settings["dataset"] or Path(args.csv).stem))
     arch = "-".join(str(s) for s in [task.n_features, *hidden, n_out])
-    split = ("tested on its training examples" if task.tested_on_train
-             else f"{len(X_tr)} train / {len(X_te)} test")  # fmt: skip
+    split = (
+        "tested on its training examples"
+        if task.tested_on_train
+        else f"{len(X_tr)} train / {len(X_te)} test"
+    )
     print(f"data: {task.name} ({split}, {task.n_features} features, {task.n_classes} classes)")
-    print(f"model: {arch} MLP ({args.activation}), {model.num_parameters():,} parameters; "
-          f"loss {loss}; {args.optimizer} lr={lr:g}"
-          + (f" momentum={momentum:g}" if momentum else "")
-          + f"; batch {args.batch_size or 'full'}; {args.epochs} epochs", flush=True)  # fmt: skip
+    print(
+        f"model: {arch} MLP ({args.activation}), {model.num_parameters():,} parameters; "
+        f"loss {loss}; {args.optimizer} lr={lr:g}"
+        + (f" momentum={momentum:g}" if momentum else "")
+        + f"; batch {args.batch_size or 'full'}; {args.epochs} epochs",
+        flush=True,
+    )
 
     callbacks = []
     if args.patience is not None:
@@ -290,12 +423,22 @@ def run(args: argparse.Namespace) -> int:
         Path(checkpoint).parent.mkdir(parents=True, exist_ok=True)
     try:
         history = fit(
-            model, loss, opt, (X_tr, y_tr), epochs=args.epochs, batch_size=args.batch_size,
-            seed=seed, validation_split=args.validation_split, callbacks=callbacks,
-            scheduler=scheduler, verbose=0 if args.quiet else 1,
-            stop_at_loss=args.stop_at_loss, stop_when_all_correct=args.stop_when_all_correct,
-            checkpoint=checkpoint, resume=args.resume,
-        )  # fmt: skip
+            model,
+            loss,
+            opt,
+            (X_tr, y_tr),
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            seed=seed,
+            validation_split=args.validation_split,
+            callbacks=callbacks,
+            scheduler=scheduler,
+            verbose=0 if args.quiet else 1,
+            stop_at_loss=args.stop_at_loss,
+            stop_when_all_correct=args.stop_when_all_correct,
+            checkpoint=checkpoint,
+            resume=args.resume,
+        )
     except NonFiniteLossError as exc:
         raise CLIError(str(exc)) from None
     if history.stop_reason:
@@ -306,20 +449,27 @@ def run(args: argparse.Namespace) -> int:
     pred = predicted_labels(predict(model, X_te), threshold)
     cm = confusion_matrix(task.y_test, pred, task.n_classes)
     correct = int(np.trace(cm))
-    print(f"test accuracy: {result['accuracy']:.2%} ({correct}/{len(pred)})   "
-          f"test loss: {result['loss']:.4f}")  # fmt: skip
+    print(
+        f"test accuracy: {result['accuracy']:.2%} ({correct}/{len(pred)})   "
+        f"test loss: {result['loss']:.4f}"
+    )
     print("confusion matrix (rows: true class, columns: predicted class):")
     print(format_confusion_matrix(cm, task.class_names))
 
     from retrograd.io.model_file import save
 
-    settings.update({
-        "class_names": task.class_names, "layers": hidden, "activation": args.activation,
-        "mean": None if task.mean is None else task.mean.tolist(),
-        "std": None if task.std is None else task.std.tolist(),
-        "test_accuracy": result["accuracy"], "test_loss": result["loss"],
-        "epochs_trained": len(history),
-    })  # fmt: skip
+    settings.update(
+        {
+            "class_names": task.class_names,
+            "layers": hidden,
+            "activation": args.activation,
+            "mean": None if task.mean is None else task.mean.tolist(),
+            "std": None if task.std is None else task.std.tolist(),
+            "test_accuracy": result["accuracy"],
+            "test_loss": result["loss"],
+            "epochs_trained": len(history),
+        }
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [save_model(model, out_dir / "model.npz", settings, save)]
     written.append(history.save_json(out_dir / "history.json"))
@@ -344,13 +494,20 @@ def _plots(model: Any, history: Any, cm: Any, task: Any, out_dir: Path, threshol
     try:
         if len(history):
             written.append(plots.plot_history(history, out_dir / "loss.png", title=task.name))
-        written.append(plots.plot_confusion_matrix(cm, out_dir / "confusion_matrix.png",
-                                                   task.class_names))  # fmt: skip
+        written.append(
+            plots.plot_confusion_matrix(cm, out_dir / "confusion_matrix.png", task.class_names)
+        )
         if task.n_features == 2:
-            written.append(plots.plot_decision_boundary(
-                model, task.X_train, task.y_train, out_dir / "decision_boundary.png",
-                threshold=threshold, title=f"{task.name}: decision boundary (training data)",
-            ))  # fmt: skip
+            written.append(
+                plots.plot_decision_boundary(
+                    model,
+                    task.X_train,
+                    task.y_train,
+                    out_dir / "decision_boundary.png",
+                    threshold=threshold,
+                    title=f"{task.name}: decision boundary (training data)",
+                )
+            )
     except ImportError as exc:
         print(f"retrograd train: skipping plots: {exc}", file=sys.stderr)
     return written

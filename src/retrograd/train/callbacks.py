@@ -183,7 +183,9 @@ class LambdaCallback(Callback):
         allowed = {f"on_{a}_{b}" for a in ("train", "epoch", "batch") for b in ("begin", "end")}
         unknown = set(hooks) - allowed
         if unknown:
-            raise ValueError(f"LambdaCallback: unknown hooks {sorted(unknown)}; use {sorted(allowed)}")
+            raise ValueError(
+                f"LambdaCallback: unknown hooks {sorted(unknown)}; use {sorted(allowed)}"
+            )
         for name, fn in hooks.items():
             setattr(self, name, fn)
 
@@ -383,10 +385,16 @@ class ModelCheckpoint(Callback):
         path = self.path_for(epoch)
         path.parent.mkdir(parents=True, exist_ok=True)
         save_checkpoint(
-            path, st.model, optimizer=st.optimizer, scheduler=st.scheduler, epoch=epoch + 1,
-            step=st.step, rng_states=st.rng_states(),
-            history=st.history.to_dict() if st.history is not None else None, extra=extra,
-        )  # fmt: skip
+            path,
+            st.model,
+            optimizer=st.optimizer,
+            scheduler=st.scheduler,
+            epoch=epoch + 1,
+            step=st.step,
+            rng_states=st.rng_states(),
+            history=st.history.to_dict() if st.history is not None else None,
+            extra=extra,
+        )
         self.last_saved = path
         if self.verbose:
             print(f"saved checkpoint {path} (epoch {epoch + 1})")

@@ -226,7 +226,9 @@ def fit(
     val_loader = None
     if validation_data is not None:
         val_bs = None if batch_size is None else max(batch_size, 256)
-        val_loader = make_loader(validation_data, val_bs, False, None, False, "fit: validation_data")
+        val_loader = make_loader(
+            validation_data, val_bs, False, None, False, "fit: validation_data"
+        )
     train_metrics = make_metrics(metrics, loss_fn)
     val_metrics = make_metrics(metrics, loss_fn)
     summed = is_sum_reduced(loss_fn)
@@ -234,7 +236,9 @@ def fit(
     callbacks = list(callbacks)
     ckpt = None
     if checkpoint is not None:
-        ckpt = checkpoint if isinstance(checkpoint, ModelCheckpoint) else ModelCheckpoint(checkpoint)
+        ckpt = (
+            checkpoint if isinstance(checkpoint, ModelCheckpoint) else ModelCheckpoint(checkpoint)
+        )
         if ckpt not in callbacks:
             callbacks.append(ckpt)
     else:
@@ -246,9 +250,16 @@ def fit(
 
     history = History()
     state = FitState(
-        model=model, optimizer=optimizer, loss_fn=loss_fn, scheduler=scheduler, loader=loader,
-        history=history, epochs=int(epochs), steps_per_epoch=len(loader), callbacks=callbacks,
-    )  # fmt: skip
+        model=model,
+        optimizer=optimizer,
+        loss_fn=loss_fn,
+        scheduler=scheduler,
+        loader=loader,
+        history=history,
+        epochs=int(epochs),
+        steps_per_epoch=len(loader),
+        callbacks=callbacks,
+    )
     cb = CallbackList(callbacks)
     cb.set_state(state)
 
@@ -279,9 +290,16 @@ def fit(
                 cb.on_batch_begin(b, {"batch": b, "size": n})
                 where = f"epoch {epoch + 1}/{epochs}, step {state.step + 1} (batch {b + 1})"
                 result = train_step(
-                    model, loss_fn, optimizer, inputs, target, check_finite=terminate_on_nan,
-                    epoch=epoch + 1, step=state.step + 1, where=where,
-                )  # fmt: skip
+                    model,
+                    loss_fn,
+                    optimizer,
+                    inputs,
+                    target,
+                    check_finite=terminate_on_nan,
+                    epoch=epoch + 1,
+                    step=state.step + 1,
+                    where=where,
+                )
                 state.step += 1
                 total += result.loss if summed else result.loss * n
                 seen += n

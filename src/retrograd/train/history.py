@@ -63,7 +63,7 @@ class History:
 
     # -- plain data (checkpoints, JSON) -------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Plain data: ``{"epoch": [...], "history": {...}, "stop_reason": ..., "params": {...}}``."""
+        """Plain data: ``{"epoch", "history", "stop_reason", "params"}`` (for JSON, checkpoints)."""
         return {
             "epoch": list(self.epoch),
             "history": {k: list(v) for k, v in self.history.items()},
@@ -97,4 +97,3 @@ class History:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, (text + "\n").encode("utf-8"))
         return path
-

@@ -155,7 +155,11 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None) -
         raise ValueError(f"confusion_matrix: {t.size} true labels but {p.size} predictions")
     if t.size and (t.min() < 0 or p.min() < 0):
         raise ValueError("confusion_matrix: labels must be non-negative integers")
-    k = num_classes if num_classes is not None else int(max(t.max(initial=-1), p.max(initial=-1)) + 1)
+    k = (
+        num_classes
+        if num_classes is not None
+        else int(max(t.max(initial=-1), p.max(initial=-1)) + 1)
+    )
     if t.size and max(t.max(), p.max()) >= k:
         raise ValueError(f"confusion_matrix: a label is >= num_classes={k}")
     return np.bincount(t * k + p, minlength=k * k).reshape(k, k)

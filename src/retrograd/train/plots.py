@@ -26,9 +26,7 @@ def _figure(width: float, height: float) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            'plots need matplotlib: pip install "retrograd[plot]"'
-        ) from exc
+        raise ImportError('plots need matplotlib: pip install "retrograd[plot]"') from exc
     fig = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig
@@ -81,8 +79,9 @@ def plot_history(
     ax = fig.add_subplot(1, panels, 1)
     ax.plot(epochs, logs["loss"], marker="o" if len(epochs) < 30 else None, label="training")
     if "val_loss" in logs:
-        ax.plot(epochs, logs["val_loss"], marker="o" if len(epochs) < 30 else None,
-                label="validation")  # fmt: skip
+        ax.plot(
+            epochs, logs["val_loss"], marker="o" if len(epochs) < 30 else None, label="validation"
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     if np.all(np.asarray(logs["loss"], dtype=float) > 0):
@@ -204,17 +203,36 @@ def plot_decision_boundary(
     if y.dtype.kind == "f":
         y = (y > 0.5).astype(np.int64) if set(np.unique(y)) <= {0.0, 1.0} else y.astype(np.int64)
     lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    gx, gy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     regions = predicted_labels(predict(model, grid, batch_size=4096), threshold)
     k = int(max(regions.max(initial=0), y.max(initial=0)) + 1)
     fig = _figure(5.5, 5.0)
     ax = fig.add_subplot(1, 1, 1)
     cmap = "tab10" if k <= 10 else "tab20"
-    ax.contourf(gx, gy, regions.reshape(gx.shape), levels=np.arange(k + 1) - 0.5, cmap=cmap,
-                alpha=0.35, vmin=-0.5, vmax=(9.5 if k <= 10 else 19.5))  # fmt: skip
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=(9.5 if k <= 10 else 19.5),
-               s=12, edgecolors="black", linewidths=0.3)  # fmt: skip
+    ax.contourf(
+        gx,
+        gy,
+        regions.reshape(gx.shape),
+        levels=np.arange(k + 1) - 0.5,
+        cmap=cmap,
+        alpha=0.35,
+        vmin=-0.5,
+        vmax=(9.5 if k <= 10 else 19.5),
+    )
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=y,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=(9.5 if k <= 10 else 19.5),
+        s=12,
+        edgecolors="black",
+        linewidths=0.3,
+    )
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("x1")

@@ -100,7 +100,9 @@ class ProgressDisplay(Callback):
         self._loss_sum += float(logs.get("loss", math.nan)) * n
         self._bar.update(1)
         if batch % 10 == 0 or batch + 1 == self.state.steps_per_epoch:
-            self._bar.set_postfix_str(f"loss={self._loss_sum / max(self._seen, 1):.4f}", refresh=False)
+            self._bar.set_postfix_str(
+                f"loss={self._loss_sum / max(self._seen, 1):.4f}", refresh=False
+            )
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         if self.mode == "silent":

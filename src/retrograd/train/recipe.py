@@ -83,8 +83,12 @@ def load_arrays(settings: dict[str, Any], train: bool = True) -> tuple[np.ndarra
     key = name.lower().replace("_", "-")
     kwargs: dict[str, Any] = {}
     if key in ("mnist", "fashion-mnist"):
-        kwargs = {"root": settings.get("data_dir"), "train": train, "flatten": True,
-                  "download": bool(settings.get("download"))}  # fmt: skip
+        kwargs = {
+            "root": settings.get("data_dir"),
+            "train": train,
+            "flatten": True,
+            "download": bool(settings.get("download")),
+        }
     elif key in ("moons", "circles", "spirals", "blobs"):
         kwargs["n_samples"] = int(settings.get("n_samples") or 1000)
         kwargs["seed"] = int(settings.get("seed", 0))
@@ -137,9 +141,12 @@ def load_task(settings: dict[str, Any]) -> TaskData:
         else:
             y_int, _ = _labels(y, str(name))
             X_tr, X_te, y_tr, y_te = train_test_split(
-                X, y, test_size=settings.get("test_size", 0.2), seed=settings.get("seed", 0),
+                X,
+                y,
+                test_size=settings.get("test_size", 0.2),
+                seed=settings.get("seed", 0),
                 stratify=y_int,
-            )  # fmt: skip
+            )
     y_all, class_names = _labels(np.concatenate([np.asarray(y_tr), np.asarray(y_te)]), str(name))
     y_tr, y_te = y_all[: len(y_tr)], y_all[len(y_tr) :]
     X_tr = np.asarray(X_tr, dtype=np.float32)
@@ -149,6 +156,11 @@ def load_task(settings: dict[str, Any]) -> TaskData:
     if settings.get("class_names"):
         task.class_names = list(settings["class_names"])
     if settings.get("standardize"):
+        stored = settings.get("mean")
+        if stored is not None and len(stored) != X_tr.shape[1]:
+            raise ValueError(
+                f"the model takes {len(stored)} features, the data has {X_tr.shape[1]}"
+            )
         mean = np.asarray(settings.get("mean") or X_tr.mean(axis=0), dtype=np.float32)
         std = np.asarray(settings.get("std") or X_tr.std(axis=0), dtype=np.float32)
         std = np.where(std > 1e-8, std, 1.0).astype(np.float32)
@@ -159,8 +171,10 @@ def load_task(settings: dict[str, Any]) -> TaskData:
 
 def scale(X: np.ndarray, mean: Any, std: Any) -> np.ndarray:
     """``(X - mean) / std`` as float32 (the standardization stored with a model)."""
-    return ((np.asarray(X, dtype=np.float32) - np.asarray(mean, np.float32))
-            / np.asarray(std, np.float32)).astype(np.float32)  # fmt: skip
+    return (
+        (np.asarray(X, dtype=np.float32) - np.asarray(mean, np.float32))
+        / np.asarray(std, np.float32)
+    ).astype(np.float32)
 
 
 def parse_layers(text: str) -> list[int]:
@@ -171,7 +185,9 @@ def parse_layers(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise ValueError(f"--layers must be comma-separated sizes like 64,32; got {text!r}") from None
+        raise ValueError(
+            f"--layers must be comma-separated sizes like 64,32; got {text!r}"
+        ) from None
     if any(s < 1 for s in sizes):
         raise ValueError(f"--layers sizes must be positive; got {text!r}")
     return sizes
@@ -183,8 +199,7 @@ def output_units(loss: str, n_classes: int) -> int:
     if kind == "binary":
         if n_classes != 2:
             raise ValueError(
-                f"loss {loss!r} is for two classes, but the data has {n_classes}; "
-                "use cross_entropy"
+                f"loss {loss!r} is for two classes, but the data has {n_classes}; use cross_entropy"
             )
         return 1
     return n_classes
@@ -249,7 +264,11 @@ def build_mlp(
 
 
 def build_optimizer(
-    name: str, params: Any, lr: float | None = None, momentum: float = 0.0, weight_decay: float = 0.0
+    name: str,
+    params: Any,
+    lr: float | None = None,
+    momentum: float = 0.0,
+    weight_decay: float = 0.0,
 ) -> Any:
     """An optimizer from ``optim.OPTIMIZERS`` by name (``sgd``, ``adam``, ...).
 

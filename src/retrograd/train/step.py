@@ -8,7 +8,7 @@ estimators all call it, so they all get the same NaN/Inf protection.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,7 +27,12 @@ class StepResult(NamedTuple):
 def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     """``x`` as a Tensor: floating arrays get the default float dtype (or ``like``'s dtype)."""
     if isinstance(x, Tensor):
-        if like is not None and x.dtype.kind == "f" and x.dtype != like.dtype and not x.requires_grad:
+        if (
+            like is not None
+            and x.dtype.kind == "f"
+            and x.dtype != like.dtype
+            and not x.requires_grad
+        ):
             return Tensor(x.data, dtype=like.dtype)  # data batches follow the model's dtype
         return x
     arr = np.asarray(x)
@@ -153,7 +158,14 @@ def train_step(
                     continue
                 raise_nonfinite(
                     f"the gradient of {name} is not finite (loss {value:.6g})",
-                    model, loss_fn, inputs, target, "backward", epoch, step, where,
-                )  # fmt: skip
+                    model,
+                    loss_fn,
+                    inputs,
+                    target,
+                    "backward",
+                    epoch,
+                    step,
+                    where,
+                )
     optimizer.step()
     return StepResult(value, output.data)

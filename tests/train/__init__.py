@@ -1,0 +1,1 @@
+"""Tests of retrograd.train (mirrors src/retrograd/train)."""
