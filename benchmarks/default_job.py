@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_once(seed: int, extra: list[str]) -> tuple[float, float]:
+def run_once(seed: int, extra: list[str], threads: int | None = 1) -> tuple[float, float]:
     """(test accuracy in %, wall seconds) of one ``retrograd train`` run."""
     with tempfile.TemporaryDirectory() as out:
         cmd = [
@@ -41,8 +41,11 @@ def run_once(seed: int, extra: list[str]) -> tuple[float, float]:
             out,
             *extra,
         ]
+        env = dict(os.environ)
+        if threads is not None:  # scripts/demo.sh runs with one BLAS thread
+            env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
         t0 = time.perf_counter()
-        r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
         wall = time.perf_counter() - t0
     if r.returncode != 0:
         raise SystemExit(f"run failed ({' '.join(cmd)}):\n{r.stderr}")
@@ -55,12 +58,21 @@ def run_once(seed: int, extra: list[str]) -> tuple[float, float]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    p.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="OPENBLAS_NUM_THREADS for the runs (default 1, as scripts/demo.sh; 0: leave unset)",
+    )
     p.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more train arguments")
     args = p.parse_args()
-    print(f"retrograd train {' '.join(args.extra)}  (cpus: {os.cpu_count()})")
+    threads = args.blas_threads or "unset"
+    print(
+        f"retrograd train {' '.join(args.extra)}  (cpus: {os.cpu_count()}, BLAS threads: {threads})"
+    )
     accs, walls = [], []
     for seed in args.seeds:
-        acc, wall = run_once(seed, args.extra)
+        acc, wall = run_once(seed, args.extra, args.blas_threads or None)
         accs.append(acc)
         walls.append(wall)
         print(f"seed {seed}: test accuracy {acc:.2f}%  wall {wall:.1f} s", flush=True)

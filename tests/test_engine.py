@@ -259,3 +259,26 @@ def test_textbook_2_2_2_first_step_gradients_equal_the_hand_chain_rule() -> None
     np.testing.assert_allclose(b1.grad, delta_h[0], rtol=1e-12)
     np.testing.assert_allclose(w2.grad[0, 0], 0.082167041, atol=1e-9)  # dE/dw5 published
     np.testing.assert_allclose(w1.grad[0, 0], 0.000438568, atol=1e-9)  # dE/dw1 published
+
+
+def test_an_error_mid_backward_leaves_no_stale_gradients() -> None:
+    x = rg.tensor([0.0, 1.0], requires_grad=True)
+    y = x.sqrt()
+    z = (y * 2).sum()
+    with rg.detect_anomaly(), pytest.raises(FloatingPointError), np.errstate(divide="ignore"):
+        z.backward(retain_graph=True)  # fails in Sqrt, after Mul has passed its gradient on
+    assert y._node.pending is None  # nothing left waiting on the node
+    x.grad = None
+    with np.errstate(divide="ignore"):
+        z.backward()  # a clean second pass gives exactly one pass's gradient
+    np.testing.assert_array_equal(x.grad[1:], [1.0])
+
+
+def test_needs_grad_skips_unneeded_gradients() -> None:
+    w = rg.tensor(np.ones((3, 2)), requires_grad=True)
+    x = rg.tensor(np.ones((4, 2)))  # data: no gradient wanted
+    y = x @ w.T
+    node = y._node
+    assert node.needs_grad(1) and not node.needs_grad(0)
+    grads = node.backward(np.ones((4, 3), dtype=np.float32))
+    assert grads[0] is None and grads[1].shape == (3, 2)

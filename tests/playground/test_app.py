@@ -16,6 +16,9 @@ def test_page_and_static_files_are_served(client):
     assert '<script src="/static/app.js">' in page.text
     for path in ("/static/app.js", "/static/style.css"):
         assert client.get(path).status_code == 200
+    # no inline script or style and nothing from a CDN: the CSP default-src 'self' holds
+    assert "<script>" not in page.text and "style=" not in page.text
+    assert "http://" not in page.text and "https://" not in page.text
 
 
 def test_meta_lists_choices_and_caps(client):

@@ -52,6 +52,19 @@ def test_textbook_derivation_quotes_the_engine():
     assert run.steps == 1
 
 
+def test_textbook_gradients_agree_with_the_explain_mode():
+    from retrograd.explainer import explain
+
+    ex = explain()  # the explain mode's own 2-2-2 example
+    run = Run(Config(preset="textbook"))
+    for _ in PHASES[:3]:
+        run.advance_phase()
+    for k, name in enumerate(["w1", "w2", "w3", "w4"]):
+        assert run.net.layers[0].weight.grad.ravel()[k] == pytest.approx(ex.chains[name].product)
+    for k, name in enumerate(["w5", "w6", "w7", "w8"]):
+        assert run.net.layers[1].weight.grad.ravel()[k] == pytest.approx(ex.chains[name].product)
+
+
 def test_step_through_equals_a_whole_step():
     a = Run(Config(dataset="spirals", hidden=[5, 3], seed=4, optimizer="momentum"))
     b = Run(Config(dataset="spirals", hidden=[5, 3], seed=4, optimizer="momentum"))

@@ -49,7 +49,7 @@ examples:
   retrograd train                                   # the main job: built-in 8x8 digits
   retrograd train --dataset moons --layers 16,16 --activation tanh --epochs 200
   retrograd train --dataset xor --layers 4 --activation sigmoid --loss half_sse \\
-                  --batch-size 1 --lr 0.5 --momentum 0 --schedule none --stop-at-loss 0.001
+                  --batch-size 1 --lr 2 --weight-decay 0 --schedule none --stop-at-loss 0.001
   retrograd train --dataset mnist --data-dir ../shared/datasets/mnist --layers 800 \\
                   --batch-size 128 --epochs 20
   retrograd train --csv iris.csv --label-column species --optimizer adam --lr 0.01

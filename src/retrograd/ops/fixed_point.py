@@ -42,8 +42,14 @@ class FixedPointError(RuntimeError):
     """The forward relaxation or the adjoint solve did not converge within ``max_iter``."""
 
 
-def relax(step, start: np.ndarray, tol: float, max_iter: int, what: str) -> tuple[np.ndarray, int]:
+def relax(
+    step, start: np.ndarray, tol: float, max_iter: int, what: str, relative: bool = False
+) -> tuple[np.ndarray, int]:
     """Iterate ``s <- step(s)`` until ``max |step(s) - s| < tol``; return (s, iterations).
+
+    With ``relative=True`` the threshold is ``tol * max |s|`` (for the adjoint, whose scale
+    is that of the gradient). The threshold never goes below 16 machine epsilons of the
+    iterate's scale: float32 cannot resolve smaller changes.
 
     Raises
     ------
@@ -52,20 +58,23 @@ def relax(step, start: np.ndarray, tol: float, max_iter: int, what: str) -> tupl
         cap is reached (or the state is no longer finite).
     """
     s = start
-    residual = np.inf
+    residual = threshold = np.inf
+    eps = 16 * np.finfo(start.dtype).eps if start.dtype.kind == "f" else 0.0
     for k in range(1, max_iter + 1):
         s_new = step(s)
         residual = float(np.max(np.abs(s_new - s))) if s.size else 0.0
+        scale = float(np.max(np.abs(s_new))) if s.size else 0.0
+        threshold = max(tol * scale if relative else tol, eps * max(scale, 1e-30))
         s = s_new
-        if residual < tol:
+        if residual < threshold or residual == 0.0:
             return s, k
         if not np.isfinite(residual):
             break
     raise FixedPointError(
         f"{what} did not converge: residual max|delta s| = {residual:.3g} after {k} "
-        f"iterations (tol={tol:g}, max_iter={max_iter}). The dynamics may not be a contraction: "
-        "shrink the recurrent weights (spectral norm < 1), lower the learning rate, use a "
-        "relaxation step < 1, or raise max_iter"
+        f"iterations (threshold {threshold:.3g} from tol={tol:g}, max_iter={max_iter}). The "
+        "dynamics may not be a contraction: shrink the recurrent weights (spectral norm < 1), "
+        "lower the learning rate, use a relaxation step < 1, or raise max_iter"
     )
 
 
@@ -134,13 +143,17 @@ class FixedPoint(Function):
             new = (lam * d) @ w + g
             return new if a == 1.0 else lam + a * (new - lam)
 
-        # lambda scales with g, so the adjoint tolerance is relative to max |g|
-        scale = float(np.max(np.abs(g))) if g.size else 0.0
-        if scale == 0.0:
+        # lambda scales with g, so the adjoint tolerance is relative to max |lambda|
+        if not np.any(g):
             lam, self.backward_iterations = np.zeros_like(g), 0
         else:
             lam, self.backward_iterations = relax(
-                adjoint_step, g, self.tol * scale, self.max_iter, f"{self.label} adjoint (backward)"
+                adjoint_step,
+                g,
+                self.tol,
+                self.max_iter,
+                f"{self.label} adjoint (backward)",
+                relative=True,
             )
         self.stats["backward_iterations"] = self.backward_iterations
         delta = lam * d  # dL/d(pre-activation) at the fixed point

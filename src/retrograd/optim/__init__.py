@@ -8,7 +8,9 @@
 from retrograd.optim import lr_scheduler
 from retrograd.optim.adagrad import Adagrad
 from retrograd.optim.adam import Adam, AdamW
+from retrograd.optim.cg import ConjugateGradient
 from retrograd.optim.clip import NonFiniteGradientError, clip_grad_norm_, clip_grad_value_
+from retrograd.optim.lbfgs import LBFGS
 from retrograd.optim.optimizer import Optimizer
 from retrograd.optim.rmsprop import RMSprop
 from retrograd.optim.sgd import SGD
@@ -20,5 +22,5 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "OPTIMIZERS", "lr_scheduler",
-    "clip_grad_norm_", "clip_grad_value_", "NonFiniteGradientError",
+    "clip_grad_norm_", "clip_grad_value_", "NonFiniteGradientError", "LBFGS", "ConjugateGradient",
 ]  # fmt: skip

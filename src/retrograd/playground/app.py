@@ -266,7 +266,7 @@ def create_app(
     --------
     >>> app = create_app("127.0.0.1", 8765)   # serve with uvicorn.run(app, ...)
     """
-    manager = manager or SessionManager()
+    manager = manager if manager is not None else SessionManager()
     h = PlaygroundApp(manager)
     sid = "/api/sessions/{sid:str}"
     routes = [

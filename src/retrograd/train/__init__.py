@@ -1,8 +1,17 @@
 """Training: ``fit`` (the one training loop), ``evaluate``, ``predict``, callbacks, metrics.
 
->>> from retrograd.train import fit, evaluate, predict, EarlyStopping  # doctest: +SKIP
->>> history = fit(model, "cross_entropy", optimizer, (X, y), epochs=20,
-...               validation_split=0.1, callbacks=[EarlyStopping(patience=3)])
+>>> import numpy as np
+>>> from retrograd import nn, optim
+>>> from retrograd.data import make_moons
+>>> from retrograd.train import EarlyStopping, evaluate, fit
+>>> X, y = make_moons(n_samples=200, noise=0.1, seed=0)
+>>> model = nn.Sequential(nn.Linear(2, 16, rng=np.random.default_rng(0)), nn.Tanh(),
+...                       nn.Linear(16, 2, rng=np.random.default_rng(1)))
+>>> opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+>>> history = fit(model, "cross_entropy", opt, (X, y), epochs=30, validation_split=0.2,
+...               callbacks=[EarlyStopping(patience=5)], verbose=0)
+>>> evaluate(model, (X, y))["accuracy"] > 0.9
+True
 
 Plots (``retrograd.train.plots``, the ``plot`` extra) are imported on use.
 """

@@ -313,7 +313,7 @@ def fit(
             if val_loader is not None:
                 val = run_evaluation(model, val_loader, loss_fn, val_metrics)
                 logs.update({f"val_{k}": v for k, v in val.items()})
-            if hasattr(optimizer, "param_groups"):
+            if hasattr(optimizer, "param_groups") and "lr" in optimizer.param_groups[0]:
                 logs["lr"] = float(optimizer.param_groups[0]["lr"])
             if stop_at_loss is not None and logs["loss"] <= stop_at_loss:
                 state.stop(

@@ -9,7 +9,9 @@ clean for pipes.
 
 from __future__ import annotations
 
+import io
 import math
+import os
 import sys
 import time
 from typing import Any, TextIO
@@ -30,6 +32,18 @@ def format_logs(logs: Logs, skip: tuple[str, ...] = ()) -> str:
         else:
             parts.append(f"{key}: {value:.4f}")
     return " - ".join(parts)
+
+
+def _terminal_size(stream: Any) -> dict[str, int]:
+    """``ncols``/``nrows`` for tqdm when the terminal reports a size of 0 (some ptys do).
+
+    tqdm hides bars beyond the last row, so a 0-row terminal would show nothing.
+    """
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return {}  # not a real file: let tqdm decide
+    return {} if size.columns > 0 and size.lines > 0 else {"ncols": 100, "nrows": 20}
 
 
 def _load_tqdm() -> Any:
@@ -88,7 +102,7 @@ class ProgressDisplay(Callback):
                 unit="batch",
                 file=self.stream,
                 leave=True,
-                dynamic_ncols=True,
+                **_terminal_size(self.stream),
             )
 
     def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:

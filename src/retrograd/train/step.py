@@ -167,5 +167,15 @@ def train_step(
                     step,
                     where,
                 )
-    optimizer.step()
+    if getattr(optimizer, "needs_closure", False):  # L-BFGS, CG: re-evaluate during line search
+
+        def closure() -> Tensor:
+            optimizer.zero_grad()
+            again = loss_fn(model(*inputs), target)
+            again.backward()
+            return again
+
+        optimizer.step(closure)
+    else:
+        optimizer.step()
     return StepResult(value, output.data)

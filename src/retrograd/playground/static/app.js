@@ -312,12 +312,12 @@
           p.dataset.layer = l; p.dataset.j = j; p.dataset.i = i;
           if (byGrad && animate) {
             // the gradients flow backward: the output layer's edges change first
-            const w0 = snap.weights.w[l][j][i];
-            p.setAttribute("stroke", css(colour(Math.tanh(w0))));
-            p.setAttribute("stroke-width", String(0.6 + Math.min(6, Math.abs(Math.tanh(w0)) * 6)));
+            const w0 = Math.tanh(snap.weights.w[l][j][i]);
+            p.style.stroke = css(colour(w0));
+            p.style.strokeWidth = String(0.6 + Math.min(6, Math.abs(w0) * 6));
             const delay = (L - 2 - l) * 0.4;
             p.style.transition = `stroke-width 0.35s ${delay}s, stroke 0.35s ${delay}s`;
-            later.push(() => { p.setAttribute("stroke", stroke); p.setAttribute("stroke-width", widthPx); });
+            later.push(() => { p.style.stroke = stroke; p.style.strokeWidth = widthPx; });
           } else {
             p.setAttribute("stroke", stroke);
             p.setAttribute("stroke-width", widthPx);
