@@ -10,11 +10,17 @@ trained with Adam (lr 1e-3, cosine decay to 0) on the 60,000 training images
 (mini-batches of 64, reshuffled every epoch) and scored on the 10,000 test
 images after every epoch. One JSON line per epoch goes to ``--log``.
 
-Usage::
+Usage (the recorded runs, see benchmarks/results/conv.md)::
 
-    python benchmarks/lenet_mnist.py --epochs 15 --log benchmarks/results/lenet_mnist.jsonl
-    python benchmarks/lenet_mnist.py --framework torch --epochs 2      # PyTorch timing
-    python benchmarks/lenet_mnist.py --limit 6400 --epochs 1           # quick timing check
+    OPENBLAS_NUM_THREADS=1 python benchmarks/lenet_mnist.py --epochs 15 --trainer fit \
+        --log benchmarks/results/lenet_mnist_fit.jsonl
+    OPENBLAS_NUM_THREADS=1 python benchmarks/lenet_mnist.py --epochs 1 --trainer loop
+    OPENBLAS_NUM_THREADS=1 python benchmarks/lenet_mnist.py --epochs 1 --framework torch --threads 1
+    python benchmarks/lenet_mnist.py --limit 6400 --epochs 1           # quick check
+
+``OPENBLAS_NUM_THREADS`` sets NumPy's BLAS threads (``--threads`` PyTorch's).
+Every epoch logs wall and CPU seconds (``time.process_time``); on a shared
+machine the CPU seconds are the fairer comparison.
 
 ``--keep-freed-memory`` (on by default) asks glibc's malloc to keep freed
 memory instead of handing it back to the OS after every step: NumPy allocates

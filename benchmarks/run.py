@@ -117,6 +117,8 @@ def main() -> None:
         key = key.strip()
         print(f"case {key}: {CASES[key].title} ...", file=sys.stderr, flush=True)
         run["results"][key] = run_case(key, args.reps, args.quick, torch_version is not None)
+        run["results"][key]["date"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+        run["results"][key]["load"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     run["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(table(run))
     if args.no_write:

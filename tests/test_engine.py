@@ -281,4 +281,4 @@ def test_needs_grad_skips_unneeded_gradients() -> None:
     node = y._node
     assert node.needs_grad(1) and not node.needs_grad(0)
     grads = node.backward(np.ones((4, 3), dtype=np.float32))
-    assert grads[0] is None and grads[1].shape == (3, 2)
+    assert grads[0] is None and grads[1].shape == (2, 3)  # the gradient of w.T

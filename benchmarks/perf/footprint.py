@@ -23,7 +23,19 @@ BATCH = 128
 
 
 def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+    """This process's own peak resident set (VmHWM).
+
+    Not ``getrusage().ru_maxrss``: on Linux that survives ``exec`` and so includes the
+    parent's resident memory at the time it spawned this process.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _current_rss_mib() -> float:

@@ -125,6 +125,14 @@ def render(runs: list[dict[str, Any]]) -> str:
             )
             + " per repetition (60,000 samples = 468.75 steps of 128).",
             "",
+            "When each case ran (UTC; a partial re-run updates only its cases) and the load "
+            "average then: "
+            + "; ".join(
+                f"case {k}: {v.get('date', run['date'])} (load {v.get('load', '?')})"
+                for k, v in run["results"].items()
+            )
+            + ".",
+            "",
         ]
     return "\n".join(out)
 

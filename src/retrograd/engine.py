@@ -119,8 +119,11 @@ def run_backward(root: Tensor, grad: Any, retain_graph: bool = False) -> None:
                 if g.shape != t.data.shape:  # undo broadcasting, in this one place
                     g = sum_to_shape(g, t.data.shape)
                 parent = t._node
-                if parent is None:
-                    _accumulate_leaf(t, g)
+                if parent is None:  # a leaf (a weight): accumulate into .grad
+                    if t.grad is None:
+                        t.grad = g if g.flags.writeable else g.copy()  # see _accumulate_leaf
+                    else:
+                        t.grad = t.grad + g
                 elif parent.pending is None:  # first path to reach this node
                     parent.pending = g
                     heappush(heap, (-parent.seq, parent))

@@ -222,7 +222,7 @@ class Tensor:
                     f"shape {self.shape}; pass the gradient of the loss w.r.t. this tensor: "
                     "t.backward(grad)"
                 )
-            g = np.ones(self.data.shape, dtype=self.data.dtype)
+            g = np.array(1, dtype=self.data.dtype).reshape(self.data.shape)  # dL/dL = 1
         else:
             g = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
             if g.shape != self.shape:

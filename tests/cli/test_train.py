@@ -218,3 +218,19 @@ def test_csv_dataset(tmp_path, capsys):
     assert rc == 0
     out = capsys.readouterr().out
     assert "3 features, 2 classes" in out and "down" in out and "up" in out
+
+
+def test_mnist_from_the_real_files(shared_datasets, tmp_path, capsys):
+    out = tmp_path / "mnist"
+    rc = main(
+        ["train", "--dataset", "mnist", "--data-dir", str(shared_datasets / "mnist"),
+         "--layers", "", "--epochs", "1", "--batch-size", "256", "--quiet", "--no-plots",
+         "--out", str(out)]
+    )  # fmt: skip
+    assert rc == 0
+    stdout = capsys.readouterr().out
+    assert "60000 train / 10000 test, 784 features, 10 classes" in stdout
+    acc = float(stdout.split("test accuracy: ")[1].split("%")[0])
+    assert acc > 85.0  # one epoch of softmax regression on real MNIST
+    assert main(["evaluate", str(out / "model.npz"), "--json"]) == 0
+    assert f'"accuracy": {acc / 100:.4f}'[:16] in capsys.readouterr().out

@@ -230,7 +230,7 @@ def test_cnn_round_trips_through_a_model_file(tmp_path, rng):
     # every layer here implements get_config, so rg.save/rg.load can rebuild the network
     model = nn.Sequential(
         nn.Conv2d(1, 4, 3, padding="same"), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(4, 4, 3, stride=2, groups=2),
+        nn.Conv2d(4, 4, 3, stride=2, groups=2), nn.GroupNorm(2, 4),
         nn.AvgPool2d(1), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.LayerNorm(4), nn.Linear(4, 3),
     )  # fmt: skip
     x = rg.tensor(rng.standard_normal((5, 1, 8, 8)))
@@ -256,3 +256,15 @@ def test_gradcheck_on_a_larger_layer_with_sampled_elements(rng):
     layer = nn.Conv2d(6, 16, 5, padding=1, stride=(1, 2), rng=rng, dtype=F64)
     x = rg.tensor(rng.standard_normal((3, 6, 14, 14)), dtype=F64, requires_grad=True)
     assert rg.gradcheck(lambda t, *_: layer(t), [x, layer.weight, layer.bias], max_elements=40)
+
+
+def test_non_contiguous_input_views_work(rng):
+    # im2col reads the input's real strides: a transposed view gives the same result
+    layer = nn.Conv2d(3, 4, 3, stride=2, rng=rng, dtype=F64)
+    base = rng.standard_normal((2, 3, 9, 7))
+    view = rg.tensor(base, dtype=F64).transpose(0, 1, 3, 2)  # (2, 3, 7, 9), not contiguous
+    copy = rg.tensor(np.ascontiguousarray(base.transpose(0, 1, 3, 2)), dtype=F64)
+    np.testing.assert_allclose(layer(view).data, layer(copy).data, rtol=1e-12)
+    pooled = nn.MaxPool2d(2)(rg.tensor(base[:, :, ::2, ::-1], dtype=F64))
+    expected = nn.MaxPool2d(2)(rg.tensor(np.ascontiguousarray(base[:, :, ::2, ::-1]), dtype=F64))
+    np.testing.assert_array_equal(pooled.data, expected.data)

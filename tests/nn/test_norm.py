@@ -161,8 +161,11 @@ def test_layer_norm_without_bias_and_errors(rng):
 
 @pytest.mark.parametrize(
     "layer",
-    [nn.BatchNorm1d(5, eps=1e-3, momentum=None, affine=False), nn.BatchNorm2d(4, momentum=0.3),
-     nn.LayerNorm((3, 4), eps=1e-6, elementwise_affine=True, bias=False)],  # fmt: skip
+    [
+        nn.BatchNorm1d(5, eps=1e-3, momentum=None, affine=False),
+        nn.BatchNorm2d(4, momentum=0.3),
+        nn.LayerNorm((3, 4), eps=1e-6, elementwise_affine=True, bias=False),
+    ],  # fmt: skip
     ids=lambda m: type(m).__name__,
 )
 def test_get_config_rebuilds_the_layer(layer):
@@ -205,3 +208,46 @@ def test_mixing_float32_and_float64_is_refused():
         nn.BatchNorm1d(3)(rg.tensor(np.zeros((4, 3)), dtype=F64))
     with pytest.raises(TypeError, match="layer_norm: dtype mismatch"):
         nn.LayerNorm(3)(rg.tensor(np.zeros((4, 3)), dtype=F64))
+
+
+@pytest.mark.parametrize(("groups", "shape"), [(1, (3, 4, 5)), (2, (2, 4, 3, 3)), (4, (2, 4, 6))])
+@pytest.mark.parametrize("affine", [True, False])
+def test_group_norm(groups, shape, affine, rng):
+    gn = nn.GroupNorm(groups, 4, affine=affine, dtype=F64)
+    params = [gn.weight, gn.bias] if affine else []
+    if affine:
+        gn.weight.data = rng.normal(1.0, 0.5, 4)
+        gn.bias.data = rng.normal(0.0, 0.5, 4)
+    x = _x(rng, shape)
+    # reference: statistics over each (sample, group of channels, all positions)
+    xg = x.data.reshape(shape[0], groups, -1)
+    expected = (xg - xg.mean(-1, keepdims=True)) / np.sqrt(xg.var(-1, keepdims=True) + 1e-5)
+    expected = expected.reshape(shape)
+    if affine:
+        bshape = (1, 4) + (1,) * (len(shape) - 2)
+        expected = expected * gn.weight.data.reshape(bshape) + gn.bias.data.reshape(bshape)
+    np.testing.assert_allclose(gn(x).data, expected, rtol=1e-10, atol=1e-12)
+    assert rg.gradcheck(lambda t, *_: gn(t), [x, *params])
+
+
+def test_group_norm_errors_and_config():
+    with pytest.raises(ValueError, match="divisible by num_groups=3"):
+        nn.GroupNorm(3, 4)
+    with pytest.raises(ValueError, match=r"GroupNorm\(2, 4\): expected input \(N, 4, \*\)"):
+        nn.GroupNorm(2, 4)(rg.tensor(np.zeros((2, 6, 3))))
+    gn = nn.GroupNorm(2, 6, eps=1e-3, affine=False)
+    config = json.loads(json.dumps(gn.get_config()))
+    assert nn.GroupNorm(**config).get_config() == config
+
+
+def test_group_norm_matches_torch(rng):
+    torch = pytest.importorskip("torch")
+    x_np = rng.normal(1.0, 2.0, (3, 6, 4, 2))
+    g_np = rng.standard_normal(x_np.shape)
+    ours, theirs = nn.GroupNorm(3, 6, dtype=F64), torch.nn.GroupNorm(3, 6).double()
+    x = rg.tensor(x_np, dtype=F64, requires_grad=True)
+    xt = torch.tensor(x_np, requires_grad=True)
+    ours(x).backward(g_np)
+    theirs(xt).backward(torch.from_numpy(g_np))
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-10)

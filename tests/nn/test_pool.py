@@ -24,6 +24,7 @@ MAX_OPTIONS = [
     dict(kernel_size=3, stride=1),
     dict(kernel_size=(3, 2), stride=(2, 1), padding=1),
     dict(kernel_size=2, stride=1, dilation=2),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
 ]
 
 
@@ -33,7 +34,9 @@ def test_max_pool_matches_reference_and_gradchecks(options, rng):
     x = _distinct_input(rng, (2, 3, 7, 6))
     y = layer(x)
     k = layer.kernel_size
-    expected = pool2d_reference(x.data, k, layer.stride, layer.padding, "max", layer.dilation)
+    expected = pool2d_reference(
+        x.data, k, layer.stride, layer.padding, "max", layer.dilation, ceil_mode=layer.ceil_mode
+    )
     np.testing.assert_array_equal(y.data, expected)
     assert rg.gradcheck(layer, [x])
 
@@ -43,6 +46,8 @@ AVG_OPTIONS = [
     dict(kernel_size=3, stride=1),
     dict(kernel_size=(3, 2), stride=(2, 1), padding=1),
     dict(kernel_size=3, stride=2, padding=1, count_include_pad=False),
+    dict(kernel_size=3, stride=2, ceil_mode=True),
+    dict(kernel_size=3, stride=2, padding=1, count_include_pad=False, ceil_mode=True),
 ]
 
 
@@ -52,7 +57,7 @@ def test_avg_pool_matches_reference_and_gradchecks(options, rng):
     x = rg.tensor(rng.standard_normal((2, 3, 7, 6)), dtype=F64, requires_grad=True)
     expected = pool2d_reference(
         x.data, layer.kernel_size, layer.stride, layer.padding, "avg",
-        count_include_pad=layer.count_include_pad,
+        count_include_pad=layer.count_include_pad, ceil_mode=layer.ceil_mode,
     )  # fmt: skip
     np.testing.assert_allclose(layer(x).data, expected, rtol=1e-12)
     assert rg.gradcheck(layer, [x])
@@ -86,6 +91,16 @@ def test_max_pool_padding_is_minus_infinity_and_nan_propagates():
     assert (y.data < 0).all()  # zero padding would have given 0 everywhere
     z = nn.MaxPool2d(2)(rg.tensor([[[[1.0, np.nan], [2.0, 3.0]]]]))
     assert np.isnan(z.data).all()
+
+
+def test_ceil_mode_rounds_the_output_size_up():
+    x = rg.tensor(np.zeros((1, 1, 6, 6)))
+    assert nn.MaxPool2d(3, 2)(x).shape == (1, 1, 2, 2)
+    assert nn.MaxPool2d(3, 2, ceil_mode=True)(x).shape == (1, 1, 3, 3)
+    # a last window that would start inside the right padding is dropped (PyTorch's rule)
+    assert nn.MaxPool2d(2, 2, padding=1, ceil_mode=True)(rg.tensor(np.zeros((1, 1, 4, 4)))).shape[
+        2:
+    ] == (3, 3)
 
 
 def test_avg_pool_count_include_pad():
@@ -134,8 +149,13 @@ def test_unbatched_and_shape_errors():
 
 @pytest.mark.parametrize(
     "layer",
-    [nn.MaxPool2d(3, 2, 1, 2), nn.AvgPool2d((2, 3), 1, (1, 1), False), nn.MaxPool1d(4, 2, 1),
-     nn.AvgPool1d(3, 1, 1, False), nn.AdaptiveAvgPool2d((None, 3))],  # fmt: skip
+    [
+        nn.MaxPool2d(3, 2, 1, 2),
+        nn.AvgPool2d((2, 3), 1, (1, 1), False),
+        nn.MaxPool1d(4, 2, 1),
+        nn.AvgPool1d(3, 1, 1, False),
+        nn.AdaptiveAvgPool2d((None, 3)),
+    ],  # fmt: skip
     ids=lambda m: type(m).__name__,
 )
 def test_get_config_rebuilds_the_layer(layer):
@@ -153,17 +173,23 @@ def test_matches_torch(rng):
     x_np = rng.standard_normal((2, 3, 8, 7))
     # ties on purpose: ReLU zeros plus repeated values
     x_np = np.maximum(np.round(x_np, 1), 0)
-    g_np = rng.standard_normal((2, 3, 4, 4))
     for ours, theirs in [
         (nn.MaxPool2d(3, 2, 1), torch.nn.MaxPool2d(3, 2, 1)),
         (nn.AvgPool2d(3, 2, 1), torch.nn.AvgPool2d(3, 2, 1)),
         (nn.AvgPool2d(3, 2, 1, False), torch.nn.AvgPool2d(3, 2, 1, count_include_pad=False)),
         (nn.AdaptiveAvgPool2d(4), torch.nn.AdaptiveAvgPool2d(4)),
+        (nn.MaxPool2d(3, 2, 0, ceil_mode=True), torch.nn.MaxPool2d(3, 2, 0, ceil_mode=True)),
+        (nn.AvgPool2d(3, 2, 1, ceil_mode=True), torch.nn.AvgPool2d(3, 2, 1, ceil_mode=True)),
+        (
+            nn.AvgPool2d(3, 2, 0, ceil_mode=True),
+            torch.nn.AvgPool2d(3, 2, 0, ceil_mode=True),
+        ),
     ]:
         x = rg.tensor(x_np, dtype=F64, requires_grad=True)
         xt = torch.tensor(x_np, requires_grad=True)
         y, yt = ours(x), theirs(xt)
         np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12)
+        g_np = rng.standard_normal(y.shape)
         y.backward(g_np)
         yt.backward(torch.from_numpy(g_np))
         np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-12, atol=1e-14)

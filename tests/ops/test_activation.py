@@ -16,8 +16,7 @@ def test_sigmoid_is_finite_at_plus_minus_1000(dtype) -> None:
     with np.errstate(over="raise", invalid="raise", divide="raise"):  # no overflow either
         y = x.sigmoid()
         y.sum().backward()
-    np.testing.assert_allclose(y.data, [0.0, 0.5, 1.0], rtol=0, atol=1e-30)
-    assert 0 <= y.data[0] < 1e-30 and y.data[2] == 1.0
+    np.testing.assert_array_equal(y.data, [0.0, 0.5, 1.0])  # exact limits, no NaN
     assert np.isfinite(x.grad).all()
     np.testing.assert_allclose(x.grad, [0.0, 0.25, 0.0], rtol=0, atol=1e-30)
 

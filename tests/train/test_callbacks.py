@@ -237,3 +237,20 @@ def test_lambda_callback_and_terminate_on_nan(blobs, mlp):
             verbose=0,
         )
     assert len(h) == 1 and h.stop_reason.startswith("TerminateOnNaN")
+
+
+def test_resuming_an_early_stopped_run_does_not_train_on(tmp_path, blobs, mlp):
+    X, y = blobs
+    kw = dict(epochs=30, validation_split=0.2, verbose=0, checkpoint=tmp_path / "es.npz")
+    model = mlp()
+    opt = optim.SGD(model.parameters(), lr=1e-9)
+    h = fit(model, "cross_entropy", opt, (X, y), callbacks=[EarlyStopping(patience=1)], **kw)
+    assert h.stop_reason.startswith("early stopping") and len(h) < 30
+    final = model.state_dict()
+    m2 = mlp(seed=5)
+    o2 = optim.SGD(m2.parameters(), lr=1e-9)
+    h2 = fit(m2, "cross_entropy", o2, (X, y), callbacks=[EarlyStopping(patience=1)], resume=True,
+             **kw)  # fmt: skip
+    assert h2.epoch == h.epoch and h2.stop_reason == h.stop_reason
+    for k, v in m2.state_dict().items():
+        np.testing.assert_array_equal(v, final[k])

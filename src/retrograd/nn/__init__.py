@@ -32,7 +32,7 @@ from retrograd.nn.loss import (
     NLLLoss,
 )
 from retrograd.nn.module import IncompatibleKeys, Module, RemovableHandle, StateDictError
-from retrograd.nn.norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from retrograd.nn.norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from retrograd.nn.parameter import Parameter
 from retrograd.nn.pool import (
     AdaptiveAvgPool2d,
@@ -53,5 +53,6 @@ __all__ = [
     "FixedPointLayer", "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell", "detach_state",
     "truncated_bptt",
     "Conv1d", "Conv2d", "Embedding", "Flatten", "BatchNorm1d", "BatchNorm2d", "LayerNorm",
+    "GroupNorm",
     "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d",
 ]  # fmt: skip

@@ -225,8 +225,7 @@ class _ConvNd(Module):
         if any(s != 1 for s in self.stride):
             parts.append(f"stride={self.stride}")
         if isinstance(self.padding, str) or any(self.padding):
-            parts.append(f"padding={self.padding!r}" if isinstance(self.padding, str)
-                         else f"padding={self.padding}")  # fmt: skip
+            parts.append(f"padding={self.padding!r}")
         if any(d != 1 for d in self.dilation):
             parts.append(f"dilation={self.dilation}")
         if self.groups != 1:
@@ -278,8 +277,9 @@ class Conv2d(_ConvNd):
 
     def forward(self, x: Tensor) -> Tensor:
         x, unbatched = self._check_input(x)
-        params = dict(stride=self.stride, padding=self._pads, dilation=self.dilation,
-                      groups=self.groups)  # fmt: skip
+        params = dict(
+            stride=self.stride, padding=self._pads, dilation=self.dilation, groups=self.groups
+        )
         if self.bias is None:
             y = ops.Conv2d.apply(x, self.weight, **params)
         else:
@@ -320,8 +320,12 @@ class Conv1d(_ConvNd):
 
     def forward(self, x: Tensor) -> Tensor:
         x, unbatched = self._check_input(x)
-        params = dict(stride=self.stride[0], padding=self._pads[0], dilation=self.dilation[0],
-                      groups=self.groups)  # fmt: skip
+        params = dict(
+            stride=self.stride[0],
+            padding=self._pads[0],
+            dilation=self.dilation[0],
+            groups=self.groups,
+        )
         if self.bias is None:
             y = ops.Conv1d.apply(x, self.weight, **params)
         else:

@@ -104,8 +104,12 @@ class Embedding(Module):
         table = np.asarray(embeddings.data if isinstance(embeddings, Tensor) else embeddings)
         if table.ndim != 2:
             raise ValueError(f"Embedding.from_pretrained: need a (V, D) table, got {table.shape}")
-        layer = cls(table.shape[0], table.shape[1], padding_idx=padding_idx,
-                    dtype=table.dtype if table.dtype.kind == "f" else None)  # fmt: skip
+        layer = cls(
+            table.shape[0],
+            table.shape[1],
+            padding_idx=padding_idx,
+            dtype=table.dtype if table.dtype.kind == "f" else None,
+        )
         layer.weight.data = table.astype(layer.weight.dtype, copy=True)
         layer.weight.requires_grad = not freeze
         return layer

@@ -30,7 +30,7 @@ from retrograd.functional import (  # noqa: F401  (re-exported)
 )
 from retrograd.nn.conv import conv1d, conv2d  # noqa: F401  (re-exported)
 from retrograd.nn.embedding import embedding  # noqa: F401
-from retrograd.nn.norm import batch_norm, layer_norm  # noqa: F401
+from retrograd.nn.norm import batch_norm, group_norm, layer_norm  # noqa: F401
 from retrograd.nn.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: F401
 from retrograd.tensor import Tensor
 

@@ -79,9 +79,10 @@ class Linear(Module):
                 f"{self.out_features}): input of shape {x.shape} does not fit weight of shape "
                 f"{self.weight.shape}; expected input (..., {self.in_features})"
             )
-        if x.dtype.kind in "biu":  # integer/boolean features: compute in the weights' dtype
-            x = Tensor._make(x.data.astype(self.weight.dtype), None, False)
-        if x.dtype != self.weight.dtype and x.dtype.kind == "f":
+        dt, wdt = x.data.dtype, self.weight.data.dtype  # (plain attributes: this is hot)
+        if dt.kind in "biu":  # integer/boolean features: compute in the weights' dtype
+            x = Tensor._make(x.data.astype(wdt), None, False)
+        elif dt != wdt and dt.kind == "f":
             raise TypeError(
                 f"{type(self).__name__}: input dtype {x.dtype} differs from the weights' "
                 f"{self.weight.dtype}; cast with .astype() or model.astype()"

@@ -1,4 +1,4 @@
-"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm``, and functional forms.
+"""Normalisation layers: ``BatchNorm1d/2d``, ``LayerNorm``, ``GroupNorm``, and functional forms.
 
 The fused ops and their backward derivation are in :mod:`retrograd.ops.norm`.
 """
@@ -54,9 +54,13 @@ def batch_norm(
     affine = [] if weight is None else [weight] if bias is None else [weight, bias]
     if training or running_mean is None or running_var is None:
         return ops.BatchNorm.apply(
-            x, *affine, eps=eps, running_mean=running_mean if training else None,
-            running_var=running_var if training else None, momentum=momentum,
-        )  # fmt: skip
+            x,
+            *affine,
+            eps=eps,
+            running_mean=running_mean if training else None,
+            running_var=running_var if training else None,
+            momentum=momentum,
+        )
     if x.ndim < 2 or x.shape[1] != running_mean.shape[0]:
         raise ValueError(
             f"batch_norm: input of shape {x.shape} does not have {running_mean.shape[0]} "
@@ -160,9 +164,15 @@ class _BatchNorm(Module):
             if self.momentum is None:  # cumulative moving average
                 momentum = 1.0 / float(self.num_batches_tracked)
         return batch_norm(
-            x, self.running_mean, self.running_var, self.weight, self.bias,
-            training=use_batch_stats, momentum=momentum, eps=self.eps,
-        )  # fmt: skip
+            x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            training=use_batch_stats,
+            momentum=momentum,
+            eps=self.eps,
+        )
 
     def get_config(self) -> dict[str, Any]:
         """JSON-safe constructor arguments."""
@@ -325,3 +335,119 @@ class LayerNorm(Module):
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
+
+
+def group_norm(
+    x: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Standardise each sample over groups of channels (and all spatial positions).
+
+    Runs as a layer norm over the last axis of ``x`` reshaped to
+    ``(N, G, C/G * prod(spatial))``, then a per-channel scale and shift.
+
+    Shape
+    -----
+    x: ``(N, C, *)``; weight, bias: ``(C,)``; output like x.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> from retrograd.nn.functional import group_norm
+    >>> group_norm(rg.tensor(np.random.default_rng(0).normal(size=(2, 4, 3, 3))), 2).shape
+    (2, 4, 3, 3)
+    """
+    if not isinstance(x, Tensor):
+        x = Tensor(x)
+    check_same_dtype("group_norm", x, weight, bias)
+    if x.ndim < 2 or num_groups < 1 or x.shape[1] % num_groups:
+        raise ValueError(
+            f"group_norm: input of shape {x.shape} needs (N, C, *) with C divisible by "
+            f"num_groups={num_groups}"
+        )
+    grouped = x.reshape(x.shape[0], num_groups, -1)
+    y = ops.LayerNorm.apply(grouped, normalized_ndim=1, eps=eps).reshape(x.shape)
+    bshape = (1, -1) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        y = y * weight.reshape(bshape)
+    if bias is not None:
+        y = y + bias.reshape(bshape)
+    return y
+
+
+class GroupNorm(Module):
+    """Group normalisation (Wu & He, 2018): statistics per sample over channel groups.
+
+    Like layer norm it uses no batch statistics (same in train and eval, any
+    batch size); ``num_groups=1`` normalises over all channels,
+    ``num_groups=C`` is instance normalisation.
+
+    Parameters
+    ----------
+    num_groups : int
+        G; must divide ``num_channels``.
+    num_channels : int
+        C.
+    eps : float
+        Added to the variance for numerical stability.
+    affine : bool
+        Learn a per-channel ``weight`` (ones) and ``bias`` (zeros).
+    dtype : optional
+        Parameter dtype (float32 by default).
+
+    Shape
+    -----
+    ``(N, C, *)`` -> same shape; ``weight``, ``bias``: ``(C,)``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> gn = rg.nn.GroupNorm(2, 6)
+    >>> gn(rg.tensor(np.zeros((4, 6, 5, 5)))).shape
+    (4, 6, 5, 5)
+    """
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        if num_groups < 1 or num_channels % num_groups:
+            raise ValueError(
+                f"GroupNorm: num_channels={num_channels} must be divisible by "
+                f"num_groups={num_groups}"
+            )
+        self.num_groups, self.num_channels = int(num_groups), int(num_channels)
+        self.eps, self.affine = float(eps), bool(affine)
+        dt = np.dtype(dtype or get_default_dtype())
+        self.weight = Parameter(np.ones(num_channels), dtype=dt) if affine else None
+        self.bias = Parameter(np.zeros(num_channels), dtype=dt) if affine else None
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not isinstance(x, Tensor):
+            x = Tensor(x, dtype=None if self.weight is None else self.weight.dtype)
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ValueError(
+                f"GroupNorm({self.num_groups}, {self.num_channels}): expected input "
+                f"(N, {self.num_channels}, *), got shape {x.shape}"
+            )
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def get_config(self) -> dict[str, Any]:
+        """JSON-safe constructor arguments."""
+        return {
+            "num_groups": self.num_groups,
+            "num_channels": self.num_channels,
+            "eps": self.eps,
+            "affine": self.affine,
+        }
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"

@@ -40,8 +40,12 @@ def max_pool2d(
     stride: IntOrSeq | None = None,
     padding: IntOrSeq = 0,
     dilation: IntOrSeq = 1,
+    ceil_mode: bool = False,
 ) -> Tensor:
     """Max over each window; the gradient goes to the (first) maximum.
+
+    ``ceil_mode=True`` rounds the output size up, so windows that run past the
+    bottom/right edge still produce an output (PyTorch's ``ceil_mode``).
 
     Shape
     -----
@@ -57,7 +61,9 @@ def max_pool2d(
     """
     k, s, p = _pool_args(kernel_size, stride, padding, 2)
     d = ntuple(dilation, 2, "dilation")
-    return ops.MaxPool2d.apply(_lift(x), kernel_size=k, stride=s, padding=p, dilation=d)
+    return ops.MaxPool2d.apply(
+        _lift(x), kernel_size=k, stride=s, padding=p, dilation=d, ceil_mode=bool(ceil_mode)
+    )
 
 
 def avg_pool2d(
@@ -66,8 +72,9 @@ def avg_pool2d(
     stride: IntOrSeq | None = None,
     padding: IntOrSeq = 0,
     count_include_pad: bool = True,
+    ceil_mode: bool = False,
 ) -> Tensor:
-    """Mean over each window.
+    """Mean over each window (``ceil_mode``: round the output size up, as in PyTorch).
 
     Shape
     -----
@@ -82,7 +89,12 @@ def avg_pool2d(
     """
     k, s, p = _pool_args(kernel_size, stride, padding, 2)
     return ops.AvgPool2d.apply(
-        _lift(x), kernel_size=k, stride=s, padding=p, count_include_pad=count_include_pad
+        _lift(x),
+        kernel_size=k,
+        stride=s,
+        padding=p,
+        count_include_pad=count_include_pad,
+        ceil_mode=bool(ceil_mode),
     )
 
 
@@ -117,8 +129,10 @@ class _Pool2d(Module):
         kernel_size: IntOrSeq,
         stride: IntOrSeq | None = None,
         padding: IntOrSeq = 0,
+        ceil_mode: bool = False,
     ) -> None:
         super().__init__()
+        self.ceil_mode = bool(ceil_mode)
         self.kernel_size = ntuple(kernel_size, 2, "kernel_size")
         self.stride = self.kernel_size if stride is None else ntuple(stride, 2, "stride")
         self.padding = ntuple(padding, 2, "padding")
@@ -134,10 +148,12 @@ class _Pool2d(Module):
             "kernel_size": list(self.kernel_size),
             "stride": list(self.stride),
             "padding": list(self.padding),
+            "ceil_mode": self.ceil_mode,
         }
 
     def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        ceil = ", ceil_mode=True" if self.ceil_mode else ""
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}{ceil}"
 
 
 class MaxPool2d(_Pool2d):
@@ -151,11 +167,13 @@ class MaxPool2d(_Pool2d):
     padding : int or (int, int)
         Implicit -inf padding on each side (at most half the kernel).
     dilation : int or (int, int)
+    ceil_mode : bool
+        Round the output size up instead of down.
 
     Shape
     -----
     ``(N, C, H, W)`` or ``(C, H, W)`` -> ``(N, C, Ho, Wo)``,
-    ``Ho = (H + 2*pad - dilation*(k-1) - 1) // stride + 1``.
+    ``Ho = (H + 2*pad - dilation*(k-1) - 1) // stride + 1`` (rounded up with ``ceil_mode``).
 
     Examples
     --------
@@ -170,13 +188,16 @@ class MaxPool2d(_Pool2d):
         stride: IntOrSeq | None = None,
         padding: IntOrSeq = 0,
         dilation: IntOrSeq = 1,
+        ceil_mode: bool = False,
     ) -> None:
-        super().__init__(kernel_size, stride, padding)
+        super().__init__(kernel_size, stride, padding, ceil_mode)
         self.dilation = ntuple(dilation, 2, "dilation")
 
     def forward(self, x: Tensor) -> Tensor:
         x, unbatched = _batched(x, type(self).__name__, 2)
-        y = max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        y = max_pool2d(
+            x, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode
+        )
         return y.squeeze(0) if unbatched else y
 
     def get_config(self) -> dict[str, Any]:
@@ -195,6 +216,8 @@ class AvgPool2d(_Pool2d):
         Zero padding on each side (at most half the kernel).
     count_include_pad : bool
         Count padded zeros in the divisor (PyTorch's default).
+    ceil_mode : bool
+        Round the output size up instead of down.
 
     Shape
     -----
@@ -213,13 +236,16 @@ class AvgPool2d(_Pool2d):
         stride: IntOrSeq | None = None,
         padding: IntOrSeq = 0,
         count_include_pad: bool = True,
+        ceil_mode: bool = False,
     ) -> None:
-        super().__init__(kernel_size, stride, padding)
+        super().__init__(kernel_size, stride, padding, ceil_mode)
         self.count_include_pad = bool(count_include_pad)
 
     def forward(self, x: Tensor) -> Tensor:
         x, unbatched = _batched(x, type(self).__name__, 2)
-        y = avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
+        y = avg_pool2d(
+            x, self.kernel_size, self.stride, self.padding, self.count_include_pad, self.ceil_mode
+        )
         return y.squeeze(0) if unbatched else y
 
     def get_config(self) -> dict[str, Any]:
@@ -248,16 +274,28 @@ class MaxPool1d(MaxPool2d):
     """
 
     def __init__(
-        self, kernel_size: int, stride: int | None = None, padding: int = 0, dilation: int = 1
+        self,
+        kernel_size: int,
+        stride: int | None = None,
+        padding: int = 0,
+        dilation: int = 1,
+        ceil_mode: bool = False,
     ) -> None:
         (k,) = ntuple(kernel_size, 1, "kernel_size")
         (s,) = (k,) if stride is None else ntuple(stride, 1, "stride")
         (p,), (d,) = ntuple(padding, 1, "padding"), ntuple(dilation, 1, "dilation")
-        super().__init__((1, k), (1, s), (0, p), (1, d))
+        super().__init__((1, k), (1, s), (0, p), (1, d), ceil_mode)
 
     def forward(self, x: Tensor) -> Tensor:
         x, unbatched = _batched(x, type(self).__name__, 1)
-        y = max_pool2d(x.unsqueeze(2), self.kernel_size, self.stride, self.padding, self.dilation)
+        y = max_pool2d(
+            x.unsqueeze(2),
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+        )
         y = y.squeeze(2)
         return y.squeeze(0) if unbatched else y
 
@@ -267,6 +305,7 @@ class MaxPool1d(MaxPool2d):
             "stride": self.stride[1],
             "padding": self.padding[1],
             "dilation": self.dilation[1],
+            "ceil_mode": self.ceil_mode,
         }
 
 
@@ -298,16 +337,22 @@ class AvgPool1d(AvgPool2d):
         stride: int | None = None,
         padding: int = 0,
         count_include_pad: bool = True,
+        ceil_mode: bool = False,
     ) -> None:
         (k,) = ntuple(kernel_size, 1, "kernel_size")
         (s,) = (k,) if stride is None else ntuple(stride, 1, "stride")
         (p,) = ntuple(padding, 1, "padding")
-        super().__init__((1, k), (1, s), (0, p), count_include_pad)
+        super().__init__((1, k), (1, s), (0, p), count_include_pad, ceil_mode)
 
     def forward(self, x: Tensor) -> Tensor:
         x, unbatched = _batched(x, type(self).__name__, 1)
         y = avg_pool2d(
-            x.unsqueeze(2), self.kernel_size, self.stride, self.padding, self.count_include_pad
+            x.unsqueeze(2),
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.count_include_pad,
+            self.ceil_mode,
         ).squeeze(2)
         return y.squeeze(0) if unbatched else y
 
@@ -317,6 +362,7 @@ class AvgPool1d(AvgPool2d):
             "stride": self.stride[1],
             "padding": self.padding[1],
             "count_include_pad": self.count_include_pad,
+            "ceil_mode": self.ceil_mode,
         }
 
 

@@ -195,8 +195,16 @@ class Conv2d(_ConvNd):
     y: ``(N, O, Ho, Wo)`` with ``Ho = (H + pads - d*(kh-1) - 1) // s + 1``.
     """
 
-    def forward(self, x, weight, bias=None, stride=(1, 1), padding=((0, 0), (0, 0)),
-                dilation=(1, 1), groups=1):  # fmt: skip
+    def forward(
+        self,
+        x,
+        weight,
+        bias=None,
+        stride=(1, 1),
+        padding=((0, 0), (0, 0)),
+        dilation=(1, 1),
+        groups=1,
+    ):
         self._check(x, weight, bias, groups, 2)
         return self._forward2d(x, weight, bias, stride, padding, dilation, groups)
 
@@ -225,9 +233,14 @@ class Conv1d(_ConvNd):
     def forward(self, x, weight, bias=None, stride=1, padding=(0, 0), dilation=1, groups=1):
         self._check(x, weight, bias, groups, 1)
         y = self._forward2d(
-            x[:, :, None, :], weight[:, :, None, :], bias, (1, stride), ((0, 0), tuple(padding)),
-            (1, dilation), groups,
-        )  # fmt: skip
+            x[:, :, None, :],
+            weight[:, :, None, :],
+            bias,
+            (1, stride),
+            ((0, 0), tuple(padding)),
+            (1, dilation),
+            groups,
+        )
         return y[:, :, 0, :]
 
     def backward(self, grad_out):

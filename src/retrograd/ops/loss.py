@@ -18,12 +18,18 @@ def _check_reduction(name: str, reduction: str) -> None:
         raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def _reduce(values: np.ndarray, reduction: str) -> np.ndarray:
+def _reduce(values: np.ndarray, reduction: str, scale: float = 1.0) -> np.ndarray:
+    """``scale * reduction(values)`` as a 0-d array of ``values``' dtype (or ``values``).
+
+    (``np.add.reduce`` rather than ``.sum()``/``.mean()``: the same sum without their
+    Python-level wrappers, which cost more than the sum itself for small losses.)
+    """
+    if reduction == "none":
+        return values if scale == 1.0 else values * values.dtype.type(scale)
+    total = np.add.reduce(values, axis=None)
     if reduction == "mean":
-        return np.asarray(values.mean() if values.size else np.nan, dtype=values.dtype)
-    if reduction == "sum":
-        return np.asarray(values.sum(), dtype=values.dtype)
-    return values
+        total = total / values.size if values.size else np.nan
+    return np.asarray(total * scale if scale != 1.0 else total, dtype=values.dtype)
 
 
 def _scale(reduction: str, count: int) -> float:
@@ -50,8 +56,7 @@ class MSELoss(Function):
         diff = pred - target
         self.reduction, self.scale = reduction, scale
         self.save_for_backward(diff)
-        loss = _reduce(diff * diff, reduction)
-        return loss if scale == 1.0 else loss * loss.dtype.type(scale)
+        return _reduce(diff * diff, reduction, scale)
 
     def backward(self, g):
         (diff,) = self.saved

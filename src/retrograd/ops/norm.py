@@ -57,8 +57,9 @@ class BatchNorm(Function):
     x: ``(N, C)`` or ``(N, C, *)``; gamma, beta: ``(C,)``; y: like x.
     """
 
-    def forward(self, x, weight=None, bias=None, eps=1e-5, running_mean=None,
-                running_var=None, momentum=0.1):  # fmt: skip
+    def forward(
+        self, x, weight=None, bias=None, eps=1e-5, running_mean=None, running_var=None, momentum=0.1
+    ):
         if x.ndim < 2:
             raise ValueError(f"{self.name}: expected input (N, C, *), got shape {x.shape}")
         c = x.shape[1]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from retrograd.function import Function
-from retrograd.ops.conv import conv_output_size, pad2d, unpad2d
+from retrograd.ops.conv import pad2d, unpad2d
 
 
 def _offset_slices(i: int, j: int, stride, dilation, out_hw):
@@ -30,7 +30,24 @@ def _offset_slices(i: int, j: int, stride, dilation, out_hw):
     )
 
 
-def _geometry(name, x, kernel, stride, padding, dilation):
+def pool_output_size(size, kernel, stride, pads, dilation, ceil_mode):
+    """Output length along one axis, rounding down -- or up with ``ceil_mode`` (as PyTorch:
+    a last window that would start in the right padding is dropped)."""
+    span = size + pads[0] + pads[1] - dilation * (kernel - 1) - 1
+    if not ceil_mode:
+        return span // stride + 1
+    out = -(-span // stride) + 1
+    if (out - 1) * stride >= size + pads[0]:
+        out -= 1
+    return out
+
+
+def _geometry(name, x, kernel, stride, padding, dilation, ceil_mode=False):
+    """Output size and the full padding ``((top, bottom), (left, right))``.
+
+    With ``ceil_mode`` the last windows may run past the bottom/right padding;
+    the full padding then includes that overhang.
+    """
     if x.ndim != 4:
         raise ValueError(f"{name}: expected input (N, C, H, W) with 4 axes, got shape {x.shape}")
     for k, (lo, hi) in zip(kernel, padding):
@@ -38,14 +55,20 @@ def _geometry(name, x, kernel, stride, padding, dilation):
             raise ValueError(
                 f"{name}: padding {padding} must be at most half the kernel size {kernel}"
             )
-    ho = conv_output_size(x.shape[2], kernel[0], stride[0], padding[0], dilation[0])
-    wo = conv_output_size(x.shape[3], kernel[1], stride[1], padding[1], dilation[1])
-    if ho < 1 or wo < 1:
-        raise ValueError(
-            f"{name}: input of shape {x.shape} is smaller than the kernel {kernel} "
-            f"(padding {padding}, dilation {dilation})"
-        )
-    return ho, wo
+    out, full = [], []
+    for axis in range(2):
+        size, k, s, d = x.shape[2 + axis], kernel[axis], stride[axis], dilation[axis]
+        lo, hi = padding[axis]
+        n = pool_output_size(size, k, s, (lo, hi), d, ceil_mode)
+        if n < 1:
+            raise ValueError(
+                f"{name}: input of shape {x.shape} is smaller than the kernel {kernel} "
+                f"(padding {padding}, dilation {dilation})"
+            )
+        overhang = max(0, (n - 1) * s + d * (k - 1) + 1 - (size + lo + hi))
+        out.append(n)
+        full.append((lo, hi + overhang))
+    return tuple(out), tuple(full)
 
 
 class MaxPool2d(Function):
@@ -61,9 +84,17 @@ class MaxPool2d(Function):
     x: ``(N, C, H, W)`` -> y: ``(N, C, Ho, Wo)``, ``Ho = (H + pads - d*(kh-1) - 1) // s + 1``.
     """
 
-    def forward(self, x, kernel_size=(2, 2), stride=(2, 2), padding=((0, 0), (0, 0)),
-                dilation=(1, 1)):  # fmt: skip
-        ho, wo = _geometry(self.name, x, kernel_size, stride, padding, dilation)
+    def forward(
+        self,
+        x,
+        kernel_size=(2, 2),
+        stride=(2, 2),
+        padding=((0, 0), (0, 0)),
+        dilation=(1, 1),
+        ceil_mode=False,
+    ):
+        geometry = _geometry(self.name, x, kernel_size, stride, padding, dilation, ceil_mode)
+        (ho, wo), padding = geometry
         xp = pad2d(x, padding, value=-np.inf)
         kh, kw = kernel_size
         best = None
@@ -105,25 +136,37 @@ class AvgPool2d(Function):
     x: ``(N, C, H, W)`` -> y: ``(N, C, Ho, Wo)``.
     """
 
-    def forward(self, x, kernel_size=(2, 2), stride=(2, 2), padding=((0, 0), (0, 0)),
-                count_include_pad=True):  # fmt: skip
+    def forward(
+        self,
+        x,
+        kernel_size=(2, 2),
+        stride=(2, 2),
+        padding=((0, 0), (0, 0)),
+        count_include_pad=True,
+        ceil_mode=False,
+    ):
         dilation = (1, 1)
-        ho, wo = _geometry(self.name, x, kernel_size, stride, padding, dilation)
-        xp = pad2d(x, padding)
+        geometry = _geometry(self.name, x, kernel_size, stride, padding, dilation, ceil_mode)
+        (ho, wo), full = geometry
+        xp = pad2d(x, full)
         kh, kw = kernel_size
         total = np.zeros(x.shape[:2] + (ho, wo), dtype=x.dtype)
         for i in range(kh):
             for j in range(kw):
                 total += xp[_offset_slices(i, j, stride, dilation, (ho, wo))]
-        if count_include_pad or not any(p for pair in padding for p in pair):
+        no_padding = not any(p for pair in padding for p in pair)
+        if full == padding and (count_include_pad or no_padding):
             divisor = np.asarray(kh * kw, dtype=x.dtype)
-        else:  # count only the real pixels in each window
-            inside = pad2d(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), padding)
+        else:  # count each window's pixels: the real ones, and the padding if asked
+            counted = np.ones((1, 1) + x.shape[2:], dtype=x.dtype)
+            counted = pad2d(counted, padding, value=1.0 if count_include_pad else 0.0)
+            overhang = tuple((0, f[1] - p[1]) for f, p in zip(full, padding))
+            counted = pad2d(counted, overhang)  # past the padding (ceil_mode): never counted
             divisor = np.zeros((1, 1, ho, wo), dtype=x.dtype)
             for i in range(kh):
                 for j in range(kw):
-                    divisor += inside[_offset_slices(i, j, stride, dilation, (ho, wo))]
-        self.args = (xp.shape, padding, kernel_size, stride, (ho, wo))
+                    divisor += counted[_offset_slices(i, j, stride, dilation, (ho, wo))]
+        self.args = (xp.shape, full, kernel_size, stride, (ho, wo))
         self.divisor = divisor
         return total / divisor
 

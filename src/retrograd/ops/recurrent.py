@@ -182,27 +182,31 @@ class LSTMSequence(_Recurrence):
         T, N, _ = x.shape
         G = 4 * H
         dtype = x.dtype
-        # One tanh for all four gates: sigmoid(a) = (1 + tanh(a/2)) / 2 on i, f, o.
+        # One tanh for all four gates: sigmoid(a) = (1 + tanh(a/2)) / 2 on i, f, o. The
+        # halving of the i, f, o pre-activations is folded into the projection and W_hh.
         scale = np.full(G, 0.5, dtype=dtype)
         scale[2 * H : 3 * H] = 1.0
         shift = np.full(G, 0.5, dtype=dtype)
         shift[2 * H : 3 * H] = 0.0
         acts = self.project(x, w_ih, b_ih, b_hh)  # pre-activations, turned into activations
+        acts *= scale
+        w_t = (w_hh * scale[:, None]).T
         out = np.empty((T + 1, N, H), dtype=dtype)
         cells = np.empty((T, N, H), dtype=dtype)  # c_t for every step
         tanh_c = np.empty((T, N, H), dtype=dtype)
-        w_t = w_hh.T
+        rec = np.empty((N, G), dtype=dtype)  # h_{t-1} W_hh^T, reused every step
+        ig = np.empty((N, H), dtype=dtype)
         h, c = h0, c0
         for t in _steps(T, reverse):
             a = acts[t]
-            a += h @ w_t  # pre-activations of i, f, g, o: one GEMM
-            a *= scale
+            np.matmul(h, w_t, out=rec)  # pre-activations of i, f, g, o: one GEMM
+            a += rec
             np.tanh(a, out=a)
             a *= scale
-            a += shift
+            a += shift  # i, f, o = sigmoid(.), g = tanh(.)
             i, f, g, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
             c = np.multiply(f, c, out=cells[t])
-            c += i * g  # c_t = f c_{t-1} + i g
+            c += np.multiply(i, g, out=ig)  # c_t = f c_{t-1} + i g
             np.tanh(c, out=tanh_c[t])
             h = np.multiply(o, tanh_c[t], out=out[t])  # h_t = o tanh(c_t)
         out[T] = c
@@ -213,32 +217,32 @@ class LSTMSequence(_Recurrence):
         x, h0, c0, w_ih, w_hh, acts, cells, tanh_c, out = self.saved
         T, N, G = acts.shape
         H = G // 4
-        i, f, g, o = (
-            acts[..., :H],
-            acts[..., H : 2 * H],
-            acts[..., 2 * H : 3 * H],
-            acts[..., 3 * H :],
-        )
-        # Local derivatives of the gate activations, for all steps at once:
-        # sigmoid' = s (1 - s) for i, f, o and tanh' = 1 - g^2 for g.
-        deriv = acts * (1.0 - acts)
-        deriv[..., 2 * H : 3 * H] = 1.0 - g * g
-        o_dtanh = o * (1.0 - tanh_c * tanh_c)  # dh_t/dc_t = o tanh'(c_t)
+        i, f, g = acts[..., :H], acts[..., H : 2 * H], acts[..., 2 * H : 3 * H]
         c_prev = _previous_states(cells, c0, self.reverse)
+        # Everything in dL/d(pre-activation) that does not depend on the incoming gradient,
+        # for all steps at once (sigmoid' = s (1 - s), tanh' = 1 - g^2):
+        #   d pre_i = dc * g i (1 - i)        d pre_f = dc * c_{t-1} f (1 - f)
+        #   d pre_g = dc * i (1 - g^2)        d pre_o = dh * tanh(c_t) o (1 - o)
+        coef = acts * (1.0 - acts)
+        coef[..., :H] *= g
+        coef[..., H : 2 * H] *= c_prev
+        np.multiply(i, 1.0 - g * g, out=coef[..., 2 * H : 3 * H])
+        coef[..., 3 * H :] *= tanh_c
+        coef_c = coef[..., : 3 * H].reshape(T, N, 3, H)  # the three gates driven by dc
+        o_dtanh = acts[..., 3 * H :] * (1.0 - tanh_c * tanh_c)  # dh_t/dc_t = o tanh'(c_t)
         dgates = np.empty_like(acts)
+        dh, dc = np.empty_like(h0), np.empty_like(c0)
         dh_next = np.zeros_like(h0)
-        dc_next = grad_out[T]  # the final cell state's own gradient
+        dc_next = grad_out[T].copy()  # the final cell state's own gradient
         for t in _steps(T, not self.reverse):  # BPTT: walk the steps backwards
-            dh = grad_out[t] + dh_next  # from the output at t and from step t+1
-            dc = dc_next + dh * o_dtanh[t]  # c_t feeds h_t and c_{t+1}
+            np.add(grad_out[t], dh_next, out=dh)  # from the output at t and from step t+1
+            np.multiply(dh, o_dtanh[t], out=dc)
+            dc += dc_next  # c_t feeds h_t and c_{t+1}
             d = dgates[t]
-            np.multiply(dc, g[t], out=d[:, :H])  # dL/di = dc g
-            np.multiply(dc, c_prev[t], out=d[:, H : 2 * H])  # dL/df = dc c_{t-1}
-            np.multiply(dc, i[t], out=d[:, 2 * H : 3 * H])  # dL/dg = dc i
-            np.multiply(dh, tanh_c[t], out=d[:, 3 * H :])  # dL/do = dh tanh(c_t)
-            d *= deriv[t]  # through the gate nonlinearities to the pre-activations
-            dc_next = dc * f[t]  # dL/dc_{t-1} = dc f
-            dh_next = d @ w_hh  # dL/dh_{t-1} = dgates W_hh
+            np.multiply(dc[:, None, :], coef_c[t], out=d[:, : 3 * H].reshape(N, 3, H))
+            np.multiply(dh, coef[t, :, 3 * H :], out=d[:, 3 * H :])
+            np.multiply(dc, f[t], out=dc_next)  # dL/dc_{t-1} = dc f
+            np.matmul(d, w_hh, out=dh_next)  # dL/dh_{t-1} = dgates W_hh
         h_prev = _previous_states(out[:T], h0, self.reverse)
         dw_hh = dgates.reshape(-1, G).T @ h_prev.reshape(-1, H)  # sum_t dgates_t^T h_{t-1}
         dx, dw_ih = self.project_backward(dgates, x, w_ih)
@@ -302,21 +306,27 @@ class GRUSequence(_Recurrence):
         H = G // 3
         r, z, n = acts[..., :H], acts[..., H : 2 * H], acts[..., 2 * H :]
         h_prev = _previous_states(out, h0, self.reverse)
-        dsig_r, dsig_z, dtanh_n = r * (1.0 - r), z * (1.0 - z), 1.0 - n * n
+        # dL/d(pre-activation) = dh * coef, with coef independent of the incoming gradient,
+        # precomputed for all steps (sigmoid' = s (1 - s), tanh' = 1 - n^2):
+        #   pre_n: (1 - z) (1 - n^2)     pre_z: (h_{t-1} - n) z (1 - z)
+        #   pre_r: coef_n (h W_hn^T + b_hn) r (1 - r)   (r multiplies n's recurrent part)
+        coef = np.empty_like(acts)
+        np.multiply(1.0 - z, 1.0 - n * n, out=coef[..., 2 * H :])
+        np.multiply(h_prev - n, z * (1.0 - z), out=coef[..., H : 2 * H])
+        np.multiply(coef[..., 2 * H :] * hh_n, r * (1.0 - r), out=coef[..., :H])
+        coef_hh = coef.copy()  # the recurrent side: n's part is also multiplied by r
+        coef_hh[..., 2 * H :] *= r
+        coef3, coef_hh3 = coef.reshape(T, N, 3, H), coef_hh.reshape(T, N, 3, H)
         dxw = np.empty_like(acts)  # gradients of the input-side pre-activations
         dhh = np.empty_like(acts)  # ... and of the recurrent-side ones
+        dh, direct = np.empty_like(h0), np.empty_like(h0)
         dh_next = np.zeros_like(h0)
         for t in _steps(T, not self.reverse):  # BPTT: walk the steps backwards
-            dh = grad_out[t] + dh_next
-            dn = dh * (1.0 - z[t]) * dtanh_n[t]  # dL/d(pre-activation of n)
-            dz = dh * (h_prev[t] - n[t]) * dsig_z[t]  # dh_t/dz = h_{t-1} - n
-            dr = dn * hh_n[t] * dsig_r[t]  # n's pre-activation has r * (h W_hn^T + b_hn)
-            dxw[t, :, :H] = dr
-            dxw[t, :, H : 2 * H] = dz
-            dxw[t, :, 2 * H :] = dn
-            dhh[t, :, : 2 * H] = dxw[t, :, : 2 * H]
-            np.multiply(dn, r[t], out=dhh[t, :, 2 * H :])
-            dh_next = dh * z[t] + dhh[t] @ w_hh  # direct path through z, and through W_hh
+            np.add(grad_out[t], dh_next, out=dh)
+            np.multiply(dh[:, None, :], coef3[t], out=dxw[t].reshape(N, 3, H))
+            np.multiply(dh[:, None, :], coef_hh3[t], out=dhh[t].reshape(N, 3, H))
+            np.matmul(dhh[t], w_hh, out=dh_next)  # through W_hh ...
+            dh_next += np.multiply(dh, z[t], out=direct)  # ... and directly: dh_t/dh_{t-1} = z
         dw_hh = dhh.reshape(-1, G).T @ h_prev.reshape(-1, H)
         dx, dw_ih = self.project_backward(dxw, x, w_ih)
         grads = (dx, dh_next, dw_ih, dw_hh)

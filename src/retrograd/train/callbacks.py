@@ -381,6 +381,7 @@ class ModelCheckpoint(Callback):
                 if cb.state_dict()
             },
             "checkpoint_best": self.best,
+            "stop_reason": st.stop_reason,
         }
         path = self.path_for(epoch)
         path.parent.mkdir(parents=True, exist_ok=True)

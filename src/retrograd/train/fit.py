@@ -179,7 +179,8 @@ def fit(
         If the checkpoint file exists, restore model, optimizer, scheduler,
         RNG states, history and callback state from it and continue with the
         next epoch. The final weights equal those of an uninterrupted run, bit
-        for bit.
+        for bit. A run that had already finished (all epochs, or stopped early)
+        is not trained further.
     drop_last : bool
         Skip a last batch smaller than ``batch_size``.
     progress_stream : file-like, optional
@@ -268,6 +269,9 @@ def fit(
         path = _latest_checkpoint(ckpt)
         if path is not None:
             start_epoch = _restore(path, state, callbacks)
+            state.epoch = max(start_epoch - 1, 0)
+            if state.stop_reason:  # that run had stopped early: it is finished
+                start_epoch = int(epochs)
     history.params = {
         "epochs": int(epochs), "batch_size": loader.batch_size, "steps_per_epoch": len(loader),
         "samples": len(loader.dataset) if hasattr(loader, "dataset") else None,
@@ -350,6 +354,9 @@ def _restore(path: Path, state: FitState, callbacks: list[Callback]) -> int:
         restored = History.from_dict(info["history"])
         state.history.history, state.history.epoch = restored.history, restored.epoch
     extra = info.get("extra") or {}
+    if extra.get("stop_reason"):
+        state.stop_reason = str(extra["stop_reason"])
+        state.history.stop_reason = state.stop_reason
     saved = extra.get("callbacks") or {}
     for c in callbacks:
         key = callback_key(callbacks, c)

@@ -124,7 +124,7 @@ class ProgressDisplay(Callback):
         elapsed = time.perf_counter() - self._t0
         text = format_logs(logs or {})
         if self.mode == "bar" and self._bar is not None:
-            self._bar.set_postfix_str(text, refresh=False)
+            self._bar.set_postfix_str(format_logs(logs or {}, skip=("lr",)), refresh=False)
             self._bar.close()
             self._bar = None
             return

@@ -155,6 +155,10 @@ def load_task(settings: dict[str, Any]) -> TaskData:
     task.tested_on_train = not settings.get("csv") and key in NO_SPLIT
     if settings.get("class_names"):
         task.class_names = list(settings["class_names"])
+    elif not settings.get("csv") and key == "fashion-mnist":
+        from retrograd.data import FASHION_MNIST_CLASSES
+
+        task.class_names = list(FASHION_MNIST_CLASSES)
     if settings.get("standardize"):
         stored = settings.get("mean")
         if stored is not None and len(stored) != X_tr.shape[1]:
