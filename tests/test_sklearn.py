@@ -23,7 +23,7 @@ from retrograd import nn, optim  # noqa: E402
 from retrograd.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 
 # Each instance runs the whole scikit-learn suite; max_iter is kept small for time.
-# The early-stopping instance cannot pass three checks, for the same reasons
+# The early-stopping instance cannot pass five checks, for the same reasons
 # scikit-learn's own MLP cannot with early_stopping=True:
 _EARLY = MLPClassifier(
     solver="sgd", learning_rate="adaptive", learning_rate_init=0.01, max_iter=100,
@@ -109,9 +109,8 @@ def test_full_batch_loss_is_sklearn_objective_with_l2(iris, solver):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
-    # SciPy reports the loss of its last accepted point, equal to ~1e-10
-    assert clf.loss_ == pytest.approx(_sklearn_loss(clf, X, y), rel=1e-8)
-    assert clf.loss_curve_[-1] == pytest.approx(clf.loss_, rel=1e-8)
+    assert clf.loss_ == pytest.approx(_sklearn_loss(clf, X, y), rel=1e-12)
+    assert clf.loss_curve_[-1] == pytest.approx(clf.loss_, rel=1e-12)
 
 
 def test_lbfgs_matches_sklearn_accuracy_and_loss(iris):

@@ -74,16 +74,16 @@ _SOLVERS = ("sgd", "adam", "lbfgs", "cg")
 _FULL_BATCH = ("lbfgs", "cg")
 
 
-def _penalty(model: nn.Module, alpha: float, n: int) -> Tensor | None:
+def _penalty(weights: list[Tensor], zeros: list[np.ndarray], alpha: float, n: int) -> Tensor | None:
     """``alpha / (2 n) * sum ||W||^2`` over the weight matrices (not the biases)."""
-    if not alpha:
+    if not alpha or not weights:
         return None
+    # sum of squares as one fused node per matrix: mse_loss(W, 0, "sum") = sum W^2
     total = None
-    for layer in model.modules():
-        if isinstance(layer, nn.Linear):
-            sq = (layer.weight * layer.weight).sum()
-            total = sq if total is None else total + sq
-    return None if total is None else total * (0.5 * alpha / n)
+    for w, zero in zip(weights, zeros):
+        sq = nn.functional.mse_loss(w, zero, "sum")
+        total = sq if total is None else total + sq
+    return total * (0.5 * alpha / n)
 
 
 class _Objective:
@@ -95,6 +95,8 @@ class _Objective:
 
     def __init__(self, kind: str, model: nn.Module, alpha: float) -> None:
         self.kind, self.model, self.alpha = kind, model, float(alpha)
+        self.weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+        self.zeros = [np.zeros_like(w.data) for w in self.weights]
 
     def __call__(self, out: Tensor, target: Tensor) -> Tensor:
         n = out.shape[0]
@@ -109,7 +111,7 @@ class _Objective:
             loss = (out.exp() - out * t).mean() + const
         else:  # squared error / 2, as scikit-learn reports it
             loss = nn.functional.mse_loss(out, t) * 0.5
-        penalty = _penalty(self.model, self.alpha, n) if self.model.training else None
+        penalty = _penalty(self.weights, self.zeros, self.alpha, n) if self.model.training else None
         return loss if penalty is None else loss + penalty
 
 
@@ -340,6 +342,7 @@ class _BaseMLP(BaseEstimator):
                 max_eval=self.max_fun,
                 tolerance_grad=self.tol,
                 tolerance_change=float(np.finfo(float).eps) * 1e7,  # SciPy's default ftol
+                history_size=10,  # SciPy's default maxcor, as scikit-learn runs it
             )
         return optim.ConjugateGradient(params, max_iter=self.max_iter, tolerance_grad=self.tol)
 
@@ -382,8 +385,8 @@ class _BaseMLP(BaseEstimator):
         """One ``fit`` step whose optimizer runs SciPy's L-BFGS / CG for ``max_iter`` iterations."""
         opt = self._optimizer
         opt.loss_history.clear()
-        fit(self.model_, loss, opt, (X, target), epochs=1, batch_size=None, shuffle=False,
-            metrics=(), verbose=0)  # fmt: skip
+        data = self._loader(X, target, None, shuffle=False, seed=None)
+        fit(self.model_, loss, opt, data, epochs=1, metrics=(), verbose=0)
         res = opt.result
         self.n_iter_ = int(res.nit)
         self.t_ += X.shape[0] * max(self.n_iter_, 1)
@@ -441,11 +444,12 @@ class _BaseMLP(BaseEstimator):
                 )
             batch_size = int(np.clip(self.batch_size, 1, n))
         epochs = 1 if incremental else self.max_iter
+        seed = int(self._random_state.randint(np.iinfo(np.int32).max))
         fit(
-            self.model_, loss, self._optimizer, (X_train, t_train),
-            epochs=epochs, batch_size=batch_size, shuffle=self.shuffle,
-            seed=int(self._random_state.randint(np.iinfo(np.int32).max)),
-            validation_data=None if val is None else (X_val, t_val),
+            self.model_, loss, self._optimizer,
+            self._loader(X_train, t_train, batch_size, shuffle=self.shuffle, seed=seed),
+            epochs=epochs,
+            validation_data=None if val is None else self._loader(X_val, t_val, 4096),
             metrics=(), callbacks=[_SklearnRules(self, n, val)], verbose=0,
         )  # fmt: skip
         if val is not None and self._best_state is not None:
@@ -457,6 +461,25 @@ class _BaseMLP(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=3,
             )
+
+    def _loader(
+        self,
+        X: np.ndarray,
+        target: np.ndarray,
+        batch_size: int | None,
+        shuffle: bool = False,
+        seed: int | None = None,
+    ) -> Any:
+        """Batches in the network's dtype (no float32 round trip for a float64 network)."""
+        from retrograd.data import DataLoader, TensorDataset
+
+        dtype = next(self.model_.parameters()).dtype
+        if target.dtype.kind == "f":
+            target = target.astype(dtype, copy=False)
+        return DataLoader(
+            TensorDataset(X.astype(dtype, copy=False), target), batch_size=batch_size,
+            shuffle=shuffle, seed=seed, dtype=dtype,
+        )  # fmt: skip
 
     # -- predicting ---------------------------------------------------------------------
     def _forward(self, X: Any) -> np.ndarray:

@@ -363,3 +363,41 @@ def test_truncated_bptt_trains_with_gradient_clipping(rng):
         )
         losses.append(loss)
     assert np.mean(losses[-5:]) < 0.1 * np.mean(losses[:5])
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [nn.LSTM(3, 4, num_layers=2, bidirectional=True), nn.GRU(3, 4, batch_first=True)],
+    ids=lambda m: type(m).__name__,
+)
+def test_save_and_load_round_trip(layer, tmp_path, rng):
+    rg.save(layer, tmp_path / "rnn.npz")
+    loaded = rg.load(tmp_path / "rnn.npz")
+    x = rg.tensor(rng.normal(size=(5, 2, 3)))
+    np.testing.assert_array_equal(loaded(x)[0].data, layer(x)[0].data)
+
+
+@pytest.mark.slow
+def test_lstm_learns_sequential_mnist_subset(shared_datasets):
+    """Rows of MNIST digits as a 28-step sequence: a real training run on 6,000 images."""
+    from retrograd.data import load_mnist
+    from retrograd.train import evaluate, fit
+
+    X, y = load_mnist(root=shared_datasets / "mnist", train=True)
+    Xt, yt = load_mnist(root=shared_datasets / "mnist", train=False)
+
+    class RowLSTM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(28, 64, batch_first=True, rng=np.random.default_rng(0))
+            self.head = nn.Linear(64, 10, rng=np.random.default_rng(1))
+
+        def forward(self, x):
+            _, (h_n, _) = self.lstm(x.reshape(x.shape[0], 28, 28))
+            return self.head(h_n[-1])
+
+    model = RowLSTM()
+    opt = optim.Adam(model.parameters(), lr=3e-3)
+    fit(model, "cross_entropy", opt, (X[:6000], y[:6000]), epochs=3, batch_size=64, verbose=0)
+    acc = evaluate(model, (Xt[:2000], yt[:2000]))["accuracy"]
+    assert acc > 0.85, acc

@@ -18,7 +18,6 @@ from retrograd.cli import CLIError
 DATASET_NAMES = [
     "digits",
     "xor",
-    "textbook",
     "moons",
     "circles",
     "spirals",
@@ -179,7 +178,7 @@ def add_data_arguments(p: argparse.ArgumentParser, defaults_from_model: bool = F
         "--noise",
         type=non_negative_float,
         metavar="X",
-        help="noise of moons/circles/spirals (default 0.2/0.1/0.2)",
+        help="noise of moons/circles/spirals (default 0.2/0.1/0.05)",
     )
     g.add_argument(
         "--test-size",

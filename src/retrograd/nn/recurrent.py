@@ -167,7 +167,7 @@ class _RNNBase(Module):
         order = "(batch, seq_len, " if self.batch_first else "(seq_len, batch, "
         return f"{order}{self.input_size}) or unbatched (seq_len, {self.input_size})"
 
-    def _check_state(self, h: Any, batch: int, unbatched: bool, what: str, dt: Any) -> Tensor:
+    def _check_state(self, h: Any, batch: int, unbatched: bool, what: str) -> Tensor:
         name = type(self).__name__
         h = _as_input(h, self.weight_hh_l0, name)
         layers = self.num_layers * self.num_directions
@@ -200,10 +200,10 @@ class _RNNBase(Module):
             if lstm:
                 if not (isinstance(hx, (tuple, list)) and len(hx) == 2):
                     raise ValueError(f"{name}: hx must be a tuple (h_0, c_0)")
-                h0 = self._check_state(hx[0], N, unbatched, "hidden state h_0", dt)
-                c0 = self._check_state(hx[1], N, unbatched, "cell state c_0", dt)
+                h0 = self._check_state(hx[0], N, unbatched, "hidden state h_0")
+                c0 = self._check_state(hx[1], N, unbatched, "cell state c_0")
             else:
-                h0 = self._check_state(hx, N, unbatched, "hidden state h_0", dt)
+                h0 = self._check_state(hx, N, unbatched, "hidden state h_0")
         h_n, c_n = [], []
         layer_in = x
         for layer in range(self.num_layers):

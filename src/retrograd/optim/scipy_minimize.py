@@ -54,13 +54,14 @@ def flatten_grads(params: list[Tensor]) -> np.ndarray:
 
 def unflatten_into(x: np.ndarray, params: list[Tensor]) -> None:
     """Write the vector ``x`` back into the parameters (cast to each one's dtype)."""
+    total = sum(p.size for p in params)
+    if total != len(x):
+        raise ValueError(f"vector of length {len(x)} does not match {total} parameter values")
     offset = 0
     for p in params:
         n = p.size
         p.data = x[offset : offset + n].reshape(p.shape).astype(p.dtype)
         offset += n
-    if offset != len(x):
-        raise ValueError(f"vector of length {len(x)} does not match {offset} parameter values")
 
 
 class ScipyMinimizer(Optimizer):
@@ -139,6 +140,7 @@ class ScipyMinimizer(Optimizer):
         x0 = flatten_params(params)
         first: list[Any] = []
         evals = [0]
+        best: list[Any] = [math.inf, x0]  # lowest loss evaluated, and where
 
         def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
             unflatten_into(x, params)
@@ -154,6 +156,8 @@ class ScipyMinimizer(Optimizer):
                 raise FloatingPointError(
                     f"{name}: the loss ({value}) or its gradient is not finite at the start"
                 )
+            if value < best[0]:
+                best[0], best[1] = value, x.copy()
             return value, grad
 
         losses: list[float] = []
@@ -169,7 +173,12 @@ class ScipyMinimizer(Optimizer):
             options=self._options(self.param_groups[0]),
             callback=record,
         )
-        unflatten_into(np.asarray(res.x, dtype=np.float64), params)
+        x = np.asarray(res.x, dtype=np.float64)
+        if best[0] <= res.fun:
+            # end exactly at the best point evaluated: SciPy's ``res.x`` can differ from it in
+            # the last bits, so ``res.fun`` would not quite be the loss of the final weights
+            x, res.x, res.fun = best[1], best[1], best[0]
+        unflatten_into(x, params)
         self.result = res
         self.loss_history.extend(losses)
         self.n_iter += int(getattr(res, "nit", len(losses)))

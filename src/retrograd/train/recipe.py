@@ -29,7 +29,7 @@ LOSS_HEADS: dict[str, tuple[str | None, str]] = {
 #: datasets too small to split: they are trained and tested on the same examples
 NO_SPLIT = ("xor", "textbook")
 #: default noise of the 2-D generators when none is given
-DEFAULT_NOISE = {"moons": 0.2, "circles": 0.1, "spirals": 0.2}
+DEFAULT_NOISE = {"moons": 0.2, "circles": 0.1, "spirals": 0.05}
 
 
 @dataclass

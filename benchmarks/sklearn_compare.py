@@ -1,0 +1,108 @@
+"""retrograd.sklearn.MLPClassifier beside sklearn.neural_network.MLPClassifier, same run.
+
+Both estimators get the same hyper-parameters (and the same stopping rules,
+which retrograd implements with scikit-learn's semantics); we record test
+accuracy, fit time (wall clock, best and median of ``--repeats``, the two
+libraries interleaved so load on a shared machine hits both alike) and the
+number of epochs/iterations each ran.
+
+Run::
+
+    .venv/bin/python benchmarks/sklearn_compare.py                       # digits, adam + lbfgs
+    .venv/bin/python benchmarks/sklearn_compare.py --dataset mnist --mnist-train 20000 \\
+        --max-iter-adam 20 --max-iter-lbfgs 100 --repeats 1
+
+Results go to stdout as a Markdown table (and ``--json FILE`` appends JSON lines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+
+def load(name: str, mnist_train: int | None, root: str) -> tuple:
+    from retrograd.data import load_digits, load_mnist, train_test_split
+
+    if name == "digits":
+        X, y = load_digits()
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, seed=0)
+        return X_train, y_train, X_test, y_test
+    X_train, y_train = load_mnist(root, train=True, flatten=True)
+    X_test, y_test = load_mnist(root, train=False, flatten=True)
+    if mnist_train:
+        X_train, y_train = X_train[:mnist_train], y_train[:mnist_train]
+    return X_train, y_train, X_test, y_test
+
+
+def run_one(cls, params: dict, data: tuple) -> dict:
+    from sklearn.exceptions import ConvergenceWarning
+
+    X_train, y_train, X_test, y_test = data
+    clf = cls(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t0 = time.perf_counter()
+        clf.fit(X_train, y_train)
+        seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "accuracy": float(clf.score(X_test, y_test)),
+            "n_iter": int(clf.n_iter_), "loss": float(clf.loss_)}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
+    ap.add_argument("--mnist-root", default="../shared/datasets/mnist")
+    ap.add_argument("--mnist-train", type=int, default=None, help="use the first N training images")
+    ap.add_argument("--solvers", default="adam,lbfgs")
+    ap.add_argument("--hidden", default="100")
+    ap.add_argument("--max-iter-adam", type=int, default=200)
+    ap.add_argument("--max-iter-lbfgs", type=int, default=200)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", help="append one JSON line per result here")
+    args = ap.parse_args()
+
+    from sklearn.neural_network import MLPClassifier as SkMLP
+
+    from retrograd.sklearn import MLPClassifier as RgMLP
+
+    data = load(args.dataset, args.mnist_train, args.mnist_root)
+    hidden = tuple(int(h) for h in args.hidden.split(","))
+    print(f"dataset {args.dataset}: train {data[0].shape}, test {data[2].shape}")
+    print(
+        "| solver | library | test accuracy | fit time best / median (s) | epochs or iterations |"
+    )
+    print("|---|---|---|---|---|")
+    for solver in args.solvers.split(","):
+        max_iter = args.max_iter_adam if solver in ("adam", "sgd") else args.max_iter_lbfgs
+        params = dict(
+            hidden_layer_sizes=hidden, solver=solver, alpha=1e-4, batch_size=200,
+            learning_rate_init=1e-3, max_iter=max_iter, random_state=args.seed,
+        )  # fmt: skip
+        runs: dict[str, list[dict]] = {"scikit-learn": [], "retrograd": []}
+        for _ in range(args.repeats):  # interleaved
+            runs["scikit-learn"].append(run_one(SkMLP, params, data))
+            runs["retrograd"].append(run_one(RgMLP, params, data))
+        for lib, rs in runs.items():
+            times = [r["seconds"] for r in rs]
+            best, med = min(times), statistics.median(times)
+            acc = rs[0]["accuracy"]
+            print(f"| {solver} | {lib} | {acc:.4f} | {best:.2f} / {med:.2f} | {rs[0]['n_iter']} |")
+            if args.json:
+                row = {"dataset": args.dataset, "train": len(data[0]), "solver": solver,
+                       "library": lib, "params": params, "runs": rs,
+                       "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  # fmt: skip
+                with Path(args.json).open("a") as f:
+                    f.write(json.dumps(row, default=str) + "\n")
+        sk = min(r["seconds"] for r in runs["scikit-learn"])
+        rg = min(r["seconds"] for r in runs["retrograd"])
+        print(f"|   | speed-up (best of {args.repeats}) | | **{sk / rg:.2f}x** | |")
+
+
+if __name__ == "__main__":
+    main()
