@@ -49,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         result = args.func(args)
+    except BrokenPipeError:  # e.g. `retrograd predict ... | head`
+        try:
+            sys.stdout.close()
+        except OSError:
+            pass
+        return 0
     except KeyboardInterrupt:
         print("retrograd: interrupted", file=sys.stderr)
         return 130
