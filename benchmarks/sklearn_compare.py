@@ -64,6 +64,13 @@ def main() -> None:
     ap.add_argument("--max-iter-lbfgs", type=int, default=200)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--x-dtype",
+        choices=["float32", "float64"],
+        default="float32",
+        help="dtype of X handed to both estimators (retrograd's loaders give float32; "
+        "scikit-learn computes in X's dtype, retrograd in float32 either way)",
+    )
     ap.add_argument("--json", help="append one JSON line per result here")
     args = ap.parse_args()
 
@@ -72,8 +79,9 @@ def main() -> None:
     from retrograd.sklearn import MLPClassifier as RgMLP
 
     data = load(args.dataset, args.mnist_train, args.mnist_root)
+    data = (data[0].astype(args.x_dtype), data[1], data[2].astype(args.x_dtype), data[3])
     hidden = tuple(int(h) for h in args.hidden.split(","))
-    print(f"dataset {args.dataset}: train {data[0].shape}, test {data[2].shape}")
+    print(f"dataset {args.dataset}: train {data[0].shape}, test {data[2].shape}, X {args.x_dtype}")
     print(
         "| solver | library | test accuracy | fit time best / median (s) | epochs or iterations |"
     )
@@ -95,6 +103,7 @@ def main() -> None:
             print(f"| {solver} | {lib} | {acc:.4f} | {best:.2f} / {med:.2f} | {rs[0]['n_iter']} |")
             if args.json:
                 row = {"dataset": args.dataset, "train": len(data[0]), "solver": solver,
+                       "x_dtype": args.x_dtype,
                        "library": lib, "params": params, "runs": rs,
                        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  # fmt: skip
                 with Path(args.json).open("a") as f:

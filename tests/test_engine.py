@@ -282,3 +282,21 @@ def test_needs_grad_skips_unneeded_gradients() -> None:
     assert node.needs_grad(1) and not node.needs_grad(0)
     grads = node.backward(np.ones((4, 3), dtype=np.float32))
     assert grads[0] is None and grads[1].shape == (2, 3)  # the gradient of w.T
+
+
+def test_grad_mode_decorators_restore_state_even_on_error() -> None:
+    @rg.no_grad()
+    def fails() -> None:
+        assert not rg.is_grad_enabled()
+        raise KeyError("boom")
+
+    @rg.enable_grad()
+    def records() -> bool:
+        return rg.is_grad_enabled()
+
+    with pytest.raises(KeyError):
+        fails()
+    assert rg.is_grad_enabled()
+    with rg.no_grad():
+        assert records()
+        assert not rg.is_grad_enabled()

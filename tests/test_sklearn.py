@@ -26,7 +26,7 @@ from retrograd.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 # The early-stopping instance cannot pass five checks, for the same reasons
 # scikit-learn's own MLP cannot with early_stopping=True:
 _EARLY = MLPClassifier(
-    solver="sgd", learning_rate="adaptive", learning_rate_init=0.01, max_iter=100,
+    solver="sgd", learning_rate="adaptive", learning_rate_init=0.01, max_iter=50,
     early_stopping=True, random_state=0,
 )  # fmt: skip
 _TOO_SMALL = (
@@ -186,7 +186,7 @@ def test_partial_fit_and_warm_start(iris):
 
 def test_pipeline_gridsearch_cross_val_clone_pickle():
     X, y = load_iris(return_X_y=True)
-    pipe = make_pipeline(StandardScaler(), MLPClassifier(solver="lbfgs", max_iter=200,
+    pipe = make_pipeline(StandardScaler(), MLPClassifier((16,), solver="lbfgs", max_iter=200,
                                                          random_state=0))  # fmt: skip
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.mean() > 0.9
@@ -292,3 +292,24 @@ def test_wrong_feature_count_names_both_sizes(iris):
         clf.fit(X, y)
     with pytest.raises(ValueError, match="3 features.*expecting 4"):
         clf.predict(X[:, :3])
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import retrograd.sklearn as module
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_convergence_warning_and_verbose_output(iris, solver, capsys):
+    X, y = iris
+    clf = MLPClassifier((4,), solver=solver, max_iter=2, verbose=True, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="2"):
+        clf.fit(X, y)
+    out = capsys.readouterr().out
+    assert "Iteration 1, loss = " in out and clf.n_iter_ == 2

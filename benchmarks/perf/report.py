@@ -89,7 +89,8 @@ def render(runs: list[dict[str, Any]]) -> str:
         "",
         "Produced by `benchmarks/run.py` (issue 6). Each case runs retrograd, PyTorch and "
         "(where useful) a minimal hand-written NumPy version of the same math **in one "
-        "process, interleaved** (the order rotates every repetition), with 2 threads, "
+        "process, interleaved** (the order rotates every repetition), with the same thread "
+        "count for all (given in each section's title), "
         "float32, the same shapes and batch sizes. Figures are **medians** over the "
         "repetitions. Ratios are retrograd / PyTorch (lower is better).",
         "",
@@ -102,7 +103,8 @@ def render(runs: list[dict[str, Any]]) -> str:
     for run in runs:
         m = run["machine"]
         out += [
-            f"## {m['env'].get('OPENBLAS_NUM_THREADS')} threads, OPENBLAS_CORETYPE="
+            f"## {m['env'].get('OPENBLAS_NUM_THREADS')} thread"
+            f"{'' if m['env'].get('OPENBLAS_NUM_THREADS') == '1' else 's'}, OPENBLAS_CORETYPE="
             f"{m['env'].get('OPENBLAS_CORETYPE') or '(unset: auto-detected)'}",
             "",
             f"Command: `{run['command']}`  ",

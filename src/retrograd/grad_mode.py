@@ -39,28 +39,36 @@ class no_grad:
     False
     """
 
+    #: the recording flag inside the block
+    _mode = False
+
     def __enter__(self) -> None:
         self._prev = state.grad_enabled
-        state.grad_enabled = False
+        state.grad_enabled = self._mode
 
     def __exit__(self, *exc: object) -> None:
         state.grad_enabled = self._prev
 
     def __call__(self, fn: F) -> F:
+        mode = self._mode
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            # the context manager's work, inlined: decorated optimizer steps are hot
+            prev = state.grad_enabled
+            state.grad_enabled = mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                state.grad_enabled = prev
 
         return wrapper  # type: ignore[return-value]
 
 
 class enable_grad(no_grad):
-    """Context manager that turns graph recording back on inside ``no_grad``."""
+    """Context manager (and decorator) that turns graph recording back on inside ``no_grad``."""
 
-    def __enter__(self) -> None:
-        self._prev = state.grad_enabled
-        state.grad_enabled = True
+    _mode = True
 
 
 def is_grad_enabled() -> bool:

@@ -91,3 +91,12 @@ def test_every_mapped_layer_is_a_torch_class():
     torch = pytest.importorskip("torch")
     for name in TORCH_LAYERS.values():
         assert isinstance(getattr(torch.nn, name), type)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import retrograd.export.to_torch as module
+
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -36,6 +36,7 @@ def _examples() -> dict[str, list[nn.Module]]:
         "BatchNorm1d": [bn1],
         "BatchNorm2d": [bn2],
         "LayerNorm": [nn.LayerNorm([2, 3], eps=1e-3)],
+        "GroupNorm": [nn.GroupNorm(2, 4), nn.GroupNorm(1, 3, affine=False)],
         "RNN": [nn.RNN(3, 4, num_layers=2, nonlinearity="relu", batch_first=True,
                        bidirectional=True)],
         "LSTM": [nn.LSTM(3, 4, num_layers=2, dropout=0.1)],

@@ -120,3 +120,12 @@ def test_settings_are_validated_and_saved():
     other.load_state_dict(state)
     assert other.param_groups[0]["history_size"] == 3
     assert "max_iter=7" in repr(opt)
+
+
+@pytest.mark.parametrize("module", ["lbfgs", "cg"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"retrograd.optim.{module}"))
+    assert result.attempted > 0 and result.failed == 0
