@@ -63,11 +63,14 @@ def make_loader(
     seed: int | None = 0,
     drop_last: bool = False,
     what: str = "data",
+    dtype: Any = None,
 ) -> Any:
     """A :class:`retrograd.data.DataLoader` over ``data``.
 
     ``data`` is a DataLoader (returned as it is), a Dataset, or a tuple
     ``(X, y)`` (or ``(X1, X2, ..., y)``) of arrays with the same first axis.
+    ``dtype`` is the float dtype of the batches (pass the model's: a float64
+    model must not see inputs rounded to float32); ``None`` gives the default.
     """
     from retrograd.data import DataLoader, Dataset, TensorDataset
 
@@ -94,7 +97,15 @@ def make_loader(
         )
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
         raise ValueError(f"{what}: batch_size must be a positive int or None, got {batch_size!r}")
-    return DataLoader(data, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, seed=seed)
+    return DataLoader(
+        data, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, seed=seed, dtype=dtype
+    )
+
+
+def model_float_dtype(model: Any) -> np.dtype | None:
+    """The dtype of the model's first floating parameter (``None`` if it has none)."""
+    params = model.parameters() if hasattr(model, "parameters") else ()
+    return next((p.dtype for p in params if p.dtype.kind == "f"), None)
 
 
 class _EvalMode:
@@ -181,7 +192,9 @@ def evaluate(
     ['accuracy', 'loss']
     """
     loss_fn = resolve_loss(loss) if loss is not None else None
-    loader = make_loader(data, batch_size=batch_size, shuffle=False, what="evaluate")
+    loader = make_loader(
+        data, batch_size=batch_size, shuffle=False, what="evaluate", dtype=model_float_dtype(model)
+    )
     return run_evaluation(model, loader, loss_fn, make_metrics(metrics, loss_fn))
 
 

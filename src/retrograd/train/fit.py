@@ -31,6 +31,7 @@ from retrograd.train.evaluate import (
     is_sum_reduced,
     make_loader,
     make_metrics,
+    model_float_dtype,
     resolve_loss,
     run_evaluation,
 )
@@ -223,12 +224,15 @@ def fit(
         raise ValueError("fit: pass validation_data or validation_split, not both")
     if validation_split:
         train_data, validation_data = _split_validation(train_data, validation_split, seed)
-    loader = make_loader(train_data, batch_size, shuffle, seed, drop_last, "fit: train_data")
+    dtype = model_float_dtype(model)  # batches in the model's precision (no float32 rounding)
+    loader = make_loader(
+        train_data, batch_size, shuffle, seed, drop_last, "fit: train_data", dtype=dtype
+    )
     val_loader = None
     if validation_data is not None:
         val_bs = None if batch_size is None else max(batch_size, 256)
         val_loader = make_loader(
-            validation_data, val_bs, False, None, False, "fit: validation_data"
+            validation_data, val_bs, False, None, False, "fit: validation_data", dtype=dtype
         )
     train_metrics = make_metrics(metrics, loss_fn)
     val_metrics = make_metrics(metrics, loss_fn)
