@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 import warnings
@@ -81,7 +82,11 @@ def main() -> None:
     data = load(args.dataset, args.mnist_train, args.mnist_root)
     data = (data[0].astype(args.x_dtype), data[1], data[2].astype(args.x_dtype), data[3])
     hidden = tuple(int(h) for h in args.hidden.split(","))
+    import retrograd
+
     print(f"dataset {args.dataset}: train {data[0].shape}, test {data[2].shape}, X {args.x_dtype}")
+    print(f"retrograd from {Path(retrograd.__file__).parent}; load average before: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     print(
         "| solver | library | test accuracy | fit time best / median (s) | epochs or iterations |"
     )
@@ -103,14 +108,20 @@ def main() -> None:
             print(f"| {solver} | {lib} | {acc:.4f} | {best:.2f} / {med:.2f} | {rs[0]['n_iter']} |")
             if args.json:
                 row = {"dataset": args.dataset, "train": len(data[0]), "solver": solver,
-                       "x_dtype": args.x_dtype,
+                       "x_dtype": args.x_dtype, "retrograd": str(Path(retrograd.__file__).parent),
+                       "loadavg": os.getloadavg(),
                        "library": lib, "params": params, "runs": rs,
                        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}  # fmt: skip
                 with Path(args.json).open("a") as f:
                     f.write(json.dumps(row, default=str) + "\n")
-        sk = min(r["seconds"] for r in runs["scikit-learn"])
-        rg = min(r["seconds"] for r in runs["retrograd"])
-        print(f"|   | speed-up (best of {args.repeats}) | | **{sk / rg:.2f}x** | |")
+        sk_t = [r["seconds"] for r in runs["scikit-learn"]]
+        rg_t = [r["seconds"] for r in runs["retrograd"]]
+        best = min(sk_t) / min(rg_t)
+        med = statistics.median(sk_t) / statistics.median(rg_t)
+        print(
+            f"|   | speed-up best / median of {args.repeats} | | **{best:.2f}x / {med:.2f}x** | |"
+        )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -313,3 +313,17 @@ def test_convergence_warning_and_verbose_output(iris, solver, capsys):
         clf.fit(X, y)
     out = capsys.readouterr().out
     assert "Iteration 1, loss = " in out and clf.n_iter_ == 2
+
+
+def test_l2_penalty_node_value_and_gradient():
+    import retrograd as rg
+    from retrograd.sklearn import _L2Penalty
+
+    rng = np.random.default_rng(0)
+    ws = [
+        rg.tensor(rng.normal(size=s), requires_grad=True, dtype="float64") for s in [(3, 4), (2, 3)]
+    ]
+    out = _L2Penalty.apply(*ws, scale=0.7)
+    want = 0.7 * sum(float((w.data**2).sum()) for w in ws)
+    assert float(out.data) == pytest.approx(want, rel=1e-12)
+    assert rg.gradcheck(lambda a, b: _L2Penalty.apply(a, b, scale=0.7), ws)

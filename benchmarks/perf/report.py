@@ -83,6 +83,10 @@ def table(run: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+#: Hand-written notes (before/after measurements of a change) appended to performance.md.
+NOTES = Path(__file__).resolve().parents[1] / "results" / "performance-notes.md"
+
+
 def render(runs: list[dict[str, Any]]) -> str:
     out = [
         "# Performance: retrograd beside PyTorch CPU and hand-written NumPy",
@@ -136,6 +140,8 @@ def render(runs: list[dict[str, Any]]) -> str:
             + ".",
             "",
         ]
+    if NOTES.exists():
+        out.append(NOTES.read_text())
     return "\n".join(out)
 
 

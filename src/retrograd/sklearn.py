@@ -60,6 +60,7 @@ except ImportError as exc:  # pragma: no cover - sklearn is in the test extra
     ) from exc
 
 from retrograd import nn, optim
+from retrograd.function import Function
 from retrograd.tensor import Tensor
 from retrograd.train import Callback, fit, predict
 
@@ -74,16 +75,31 @@ _SOLVERS = ("sgd", "adam", "lbfgs", "cg")
 _FULL_BATCH = ("lbfgs", "cg")
 
 
-def _penalty(weights: list[Tensor], zeros: list[np.ndarray], alpha: float, n: int) -> Tensor | None:
+class _L2Penalty(Function):
+    """``scale * sum_k ||W_k||^2`` over several weight matrices, as one graph node.
+
+    One node instead of a square-and-sum per matrix plus the additions: this runs
+    on every mini-batch. Shape: each ``W_k`` any shape; the output is a scalar.
+    """
+
+    registered = False  # an internal helper of the estimators, not a user-facing op
+
+    def forward(self, *weights: np.ndarray, scale: float) -> np.ndarray:
+        self.save_for_backward(*weights)
+        self.scale = scale
+        total = sum(float(np.vdot(w, w)) for w in weights)
+        return np.asarray(scale * total, dtype=weights[0].dtype)
+
+    def backward(self, g: np.ndarray) -> tuple[np.ndarray, ...]:
+        factor = g * (2.0 * self.scale)  # d/dW scale ||W||^2 = 2 scale W
+        return tuple(w * factor for w in self.saved)
+
+
+def _penalty(weights: list[Tensor], alpha: float, n: int) -> Tensor | None:
     """``alpha / (2 n) * sum ||W||^2`` over the weight matrices (not the biases)."""
     if not alpha or not weights:
         return None
-    # sum of squares as one fused node per matrix: mse_loss(W, 0, "sum") = sum W^2
-    total = None
-    for w, zero in zip(weights, zeros):
-        sq = nn.functional.mse_loss(w, zero, "sum")
-        total = sq if total is None else total + sq
-    return total * (0.5 * alpha / n)
+    return _L2Penalty.apply(*weights, scale=0.5 * alpha / n)
 
 
 class _Objective:
@@ -96,7 +112,6 @@ class _Objective:
     def __init__(self, kind: str, model: nn.Module, alpha: float) -> None:
         self.kind, self.model, self.alpha = kind, model, float(alpha)
         self.weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
-        self.zeros = [np.zeros_like(w.data) for w in self.weights]
 
     def __call__(self, out: Tensor, target: Tensor) -> Tensor:
         n = out.shape[0]
@@ -111,7 +126,7 @@ class _Objective:
             loss = (out.exp() - out * t).mean() + const
         else:  # squared error / 2, as scikit-learn reports it
             loss = nn.functional.mse_loss(out, t) * 0.5
-        penalty = _penalty(self.weights, self.zeros, self.alpha, n) if self.model.training else None
+        penalty = _penalty(self.weights, self.alpha, n) if self.model.training else None
         return loss if penalty is None else loss + penalty
 
 

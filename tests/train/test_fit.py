@@ -370,3 +370,17 @@ def test_dropout_model_is_in_train_mode_while_fitting_and_restored_by_evaluate(b
     a = evaluate(model, (X, y), loss="cross_entropy")
     b = evaluate(model, (X, y), loss="cross_entropy")
     assert a == b  # eval mode: dropout off, deterministic
+
+
+def test_batch_hooks_of_a_lambda_callback_still_run_on_the_lean_path(blobs, mlp):
+    """fit skips per-batch calls only when no callback listens: hooks set on an instance
+    (LambdaCallback) are listeners too."""
+    from retrograd.train import LambdaCallback
+
+    X, y = blobs
+    model = mlp()
+    seen = []
+    hook = LambdaCallback(on_batch_end=lambda batch, logs: seen.append(logs["size"]))
+    fit(model, "cross_entropy", optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=2,
+        batch_size=16, metrics=(), callbacks=[hook], verbose=0)  # fmt: skip
+    assert seen == [16, 16, 16, 12] * 2

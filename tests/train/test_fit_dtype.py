@@ -12,7 +12,9 @@ from retrograd.train import evaluate, fit
 def _float64_model() -> nn.Sequential:
     rng = np.random.default_rng(0)
     return nn.Sequential(
-        nn.Linear(3, 4, rng=rng, dtype="float64"), nn.Tanh(), nn.Linear(4, 2, rng=rng, dtype="float64")
+        nn.Linear(3, 4, rng=rng, dtype="float64"),
+        nn.Tanh(),
+        nn.Linear(4, 2, rng=rng, dtype="float64"),
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from retrograd.function import Function
-from retrograd.ops.conv import pad2d, unpad2d
+from retrograd.ops.conv import is_batch_last, pad2d, unpad2d
 
 
 def _offset_slices(i: int, j: int, stride, dilation, out_hw):
@@ -71,8 +71,28 @@ def _geometry(name, x, kernel, stride, padding, dilation, ceil_mode=False):
     return tuple(out), tuple(full)
 
 
+def _zeros(shape, dtype, batch_last: bool, empty: bool = False) -> np.ndarray:
+    """A new ``(N, C, H, W)`` array, stored batch-last when asked (see ``is_batch_last``)."""
+    make = np.empty if empty else np.zeros
+    if not batch_last:
+        return make(shape, dtype=dtype)
+    n, c, h, w = shape
+    return make((c, h, w, n), dtype=dtype).transpose(3, 0, 1, 2)
+
+
+def _in_layout(a: np.ndarray, batch_last: bool) -> np.ndarray:
+    """``a`` stored batch-last (a copy only when it is not) if asked, else as it is."""
+    if batch_last and not is_batch_last(a):
+        return np.ascontiguousarray(a.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    return a
+
+
 class MaxPool2d(Function):
     """y[n, c, y, x] = max over the window at (y*s, x*s) of x_pad (padding counts as -inf)
+
+    The forward pass also records *which* offset of each window held the maximum (the
+    first one in scan order on a tie, as PyTorch; the last NaN if the window has NaNs),
+    so the backward pass is one masked copy per kernel offset.
 
     Parameters (keyword)
     --------------------
@@ -97,31 +117,51 @@ class MaxPool2d(Function):
         (ho, wo), padding = geometry
         xp = pad2d(x, padding, value=-np.inf)
         kh, kw = kernel_size
-        best = None
-        for i in range(kh):
-            for j in range(kw):
-                v = xp[_offset_slices(i, j, stride, dilation, (ho, wo))]
-                if best is None:
-                    best = v.copy()
-                else:
-                    np.maximum(best, v, out=best)  # NaN propagates, as in PyTorch
-        self.args = (padding, kernel_size, stride, dilation, (ho, wo))
-        self.save_for_backward(xp, best)
+        views = [
+            xp[_offset_slices(k // kw, k % kw, stride, dilation, (ho, wo))] for k in range(kh * kw)
+        ]
+        best = views[0].copy(order="K")  # keeps the input's memory layout
+        index = np.min_scalar_type(kh * kw - 1)
+        arg = np.zeros_like(best, dtype=index)
+        for k, v in enumerate(views[1:], start=1):
+            # arg = k where v > best (strictly: the first maximum wins). Branch-free: every
+            # earlier offset is < k, so max(arg, k * [v > best]) does it.
+            np.maximum(arg, np.multiply(v > best, index.type(k), dtype=index), out=arg)
+            np.maximum(best, v, out=best)  # NaN propagates, as in PyTorch
+        if best.dtype.kind == "f" and np.isnan(best).any():  # PyTorch's rule: the last NaN
+            for k, v in enumerate(views):
+                np.copyto(arg, k, where=np.isnan(v))
+        self.args = (xp.shape, padding, kernel_size, stride, dilation, (ho, wo))
+        self.save_for_backward(arg)
         return best
 
     def backward(self, grad_out):
-        xp, best = self.saved
-        padding, (kh, kw), stride, dilation, out_hw = self.args
-        grad = np.zeros(xp.shape, dtype=grad_out.dtype)
+        (arg,) = self.saved
+        padded_shape, padding, (kh, kw), stride, dilation, out_hw = self.args
+        batch_last = is_batch_last(arg)
+        grad_out = _in_layout(grad_out, batch_last)
+        # non-overlapping windows that tile the input: every pixel is written exactly once
+        tiles = (
+            tuple(stride) == (kh, kw)
+            and tuple(dilation) == (1, 1)
+            and padded_shape[2:] == (out_hw[0] * kh, out_hw[1] * kw)
+        )
+        grad = _zeros(padded_shape, grad_out.dtype, batch_last, empty=tiles)
+        # g * mask is exact (and branch-free, so fast) unless g holds Inf/NaN: 0 * Inf = NaN
+        finite = np.isfinite(grad_out).all()
         zero = np.zeros((), dtype=grad_out.dtype)
-        remaining = grad_out  # gradient not yet handed to a window's maximum
         for k in range(kh * kw):
             where = _offset_slices(k // kw, k % kw, stride, dilation, out_hw)
-            hit = xp[where] == best
-            # dy/dx = 1 for the window's maximum (the first one in scan order on ties), else 0
-            grad[where] += np.where(hit, remaining, zero)
-            if k + 1 < kh * kw:
-                remaining = np.where(hit, zero, remaining)
+            # dy/dx = 1 for the input that held the window's maximum, else 0
+            hit = arg == k
+            if tiles and finite:
+                np.multiply(grad_out, hit, out=grad[where])
+                continue
+            share = grad_out * hit if finite else np.where(hit, grad_out, zero)
+            if tiles:
+                grad[where] = share
+            else:  # overlapping windows add up on a shared maximum
+                grad[where] += share
         return unpad2d(grad, padding)
 
 

@@ -87,6 +87,8 @@ class Adam(Optimizer):
             lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
             amsgrad = group["amsgrad"]
             beta1, beta2 = group["betas"]
+            if self._fused_step(group):
+                continue
             for p in params_with_grad(group):
                 g = p.grad  # never modified in place: it may be shared
                 if wd and self._decoupled:
@@ -122,6 +124,87 @@ class Adam(Optimizer):
                 tmp *= lr / (1.0 - beta1**t)
                 p.data -= tmp
         return loss
+
+    def _fused_step(self, group: dict[str, Any]) -> bool:
+        """The same update for all of a group's weights at once, on flat buffers.
+
+        ``m`` and ``v`` of every weight are views into one flat array each, so
+        each line of the update is one NumPy call instead of one per weight --
+        elementwise, hence bit-for-bit what the per-weight loop computes. Used
+        when every weight has a gradient of its own dtype, all are at the same
+        step, and there is no weight decay or amsgrad; returns False otherwise.
+        """
+        params = group["params"]
+        if group["amsgrad"] or group["weight_decay"] or len(params) < 2:
+            return False
+        dtype = params[0].data.dtype
+        if any(p.grad is None or p.grad.dtype != dtype or p.data.dtype != dtype for p in params):
+            return False
+        cache = self.__dict__.setdefault("_flat", {})
+        key = id(group)
+        flat = cache.get(key)
+        states = [self.state.get(p) for p in params]
+        if (
+            flat is None
+            or flat["params"] != [id(p) for p in params]
+            or any(
+                not st or st["exp_avg"] is not vm or st["exp_avg_sq"] is not vv
+                for st, vm, vv in zip(states, flat["m_views"], flat["v_views"])
+            )
+        ):  # first step, or the state was replaced (load_state_dict): rebuild the buffers
+            flat = self._build_flat(params, states, dtype)
+            if flat is None:
+                return False
+            cache[key] = flat
+        t = self.state[params[0]]["step"] + 1
+        for p in params:
+            self.state[p]["step"] = t
+        lr, eps = group["lr"], group["eps"]
+        beta1, beta2 = group["betas"]
+        m, v, g, tmp = flat["m"], flat["v"], flat["g"], flat["tmp"]
+        np.concatenate([p.grad.reshape(-1) for p in params], out=g)
+        m *= beta1
+        np.multiply(g, 1.0 - beta1, out=tmp)
+        m += tmp  # m = beta1 m + (1 - beta1) g
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - beta2
+        v *= beta2
+        v += tmp  # v = beta2 v + (1 - beta2) g^2
+        np.sqrt(v, out=tmp)
+        tmp /= math.sqrt(1.0 - beta2**t)
+        tmp += eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr / (1.0 - beta1**t)
+        for p, (lo, hi) in zip(params, flat["spans"]):
+            p.data -= tmp[lo:hi].reshape(p.data.shape)
+        return True
+
+    def _build_flat(
+        self, params: list[Any], states: list[Any], dtype: np.dtype
+    ) -> dict[str, Any] | None:
+        """Flat ``m``/``v`` buffers holding the current moments; None if steps differ."""
+        steps = {st["step"] if st else 0 for st in states}
+        if len(steps) != 1 or any(st and len(st) != 3 for st in states):
+            return None
+        step = steps.pop()
+        sizes = [p.data.size for p in params]
+        ends = np.cumsum(sizes).tolist()
+        spans = list(zip([0, *ends[:-1]], ends))
+        total = ends[-1]
+        flat: dict[str, Any] = {"params": [id(p) for p in params], "spans": spans}
+        for name in ("m", "v", "g", "tmp"):
+            flat[name] = np.zeros(total, dtype=dtype)
+        flat["m_views"], flat["v_views"] = [], []
+        for p, st, (lo, hi) in zip(params, states, spans):
+            vm = flat["m"][lo:hi].reshape(p.data.shape)
+            vv = flat["v"][lo:hi].reshape(p.data.shape)
+            if st:
+                vm[...] = st["exp_avg"]
+                vv[...] = st["exp_avg_sq"]
+            self.state[p] = {"step": step, "exp_avg": vm, "exp_avg_sq": vv}
+            flat["m_views"].append(vm)
+            flat["v_views"].append(vv)
+        return flat
 
 
 class AdamW(Adam):

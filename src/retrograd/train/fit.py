@@ -65,6 +65,14 @@ def _split_validation(
     return tuple(a[train_idx] for a in arrays), tuple(a[val_idx] for a in arrays)
 
 
+def _wants_batches(callback: Callback) -> bool:
+    """Whether a callback does anything per batch (``fit`` skips the calls otherwise)."""
+    for name in ("on_batch_begin", "on_batch_end"):
+        if getattr(getattr(callback, name), "__func__", None) is not getattr(Callback, name):
+            return True
+    return False
+
+
 def _step_scheduler(scheduler: Any, logs: dict[str, Any]) -> None:
     """One scheduler step per epoch; ReduceLROnPlateau gets val_loss (or loss)."""
     needs_metric = type(scheduler).__name__ == "ReduceLROnPlateau"
@@ -281,6 +289,8 @@ def fit(
         "samples": len(loader.dataset) if hasattr(loader, "dataset") else None,
     }  # fmt: skip
     accuracy = next((m for m in train_metrics if isinstance(m, Accuracy)), None)
+    # the lean path: no per-batch hook calls when nothing listens (a silent progress display)
+    batch_hooks = any(_wants_batches(c) for c in callbacks if not (c is progress and not verbose))
 
     cb.on_train_begin({})
     try:
@@ -292,10 +302,12 @@ def fit(
             for m in train_metrics:
                 m.reset()
             total, seen = 0.0, 0
+            params = list(model.parameters()) if hasattr(model, "parameters") else []
             for b, batch in enumerate(loader):
                 inputs, target = split_batch(batch)
                 n = len(target)
-                cb.on_batch_begin(b, {"batch": b, "size": n})
+                if batch_hooks:
+                    cb.on_batch_begin(b, {"batch": b, "size": n})
                 where = f"epoch {epoch + 1}/{epochs}, step {state.step + 1} (batch {b + 1})"
                 result = train_step(
                     model,
@@ -307,13 +319,15 @@ def fit(
                     epoch=epoch + 1,
                     step=state.step + 1,
                     where=where,
+                    parameters=params,
                 )
                 state.step += 1
                 total += result.loss if summed else result.loss * n
                 seen += n
                 for m in train_metrics:
                     m.update(result.output, target.data)
-                cb.on_batch_end(b, {"batch": b, "size": n, "loss": result.loss})
+                if batch_hooks:
+                    cb.on_batch_end(b, {"batch": b, "size": n, "loss": result.loss})
                 if state.stop_training:
                     break
             logs: dict[str, Any] = {"loss": total / seen if seen else math.nan}

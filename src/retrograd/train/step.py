@@ -57,6 +57,12 @@ def match_target(output: Tensor, target: Tensor) -> Tensor:
     return target
 
 
+def _param_name(model: Any, param: Tensor) -> str:
+    """The dotted name of ``param`` in ``model`` (only looked up for an error message)."""
+    named = model.named_parameters() if hasattr(model, "named_parameters") else ()
+    return next((name for name, p in named if p is param), "a parameter")
+
+
 def split_batch(batch: Any) -> tuple[tuple[Tensor, ...], Tensor]:
     """``(x, y)`` or ``(x1, x2, ..., y)`` -> (inputs, target); the last element is the target."""
     if not isinstance(batch, (tuple, list)) or len(batch) < 2:
@@ -78,6 +84,7 @@ def train_step(
     epoch: int | None = None,
     step: int | None = None,
     where: str = "",
+    parameters: list[Tensor] | None = None,
 ) -> StepResult:
     """Run one step of gradient descent on one batch.
 
@@ -107,6 +114,9 @@ def train_step(
         Used in error messages (``fit`` passes them).
     where : str
         Prefix for error messages, e.g. ``"epoch 3/10, step 120"``.
+    parameters : list of Tensor, optional
+        ``list(model.parameters())`` when the caller already has it (``fit``
+        passes it): saves walking the module tree twice every step.
 
     Returns
     -------
@@ -131,8 +141,9 @@ def train_step(
     True
     """
     inputs = tuple(xb) if isinstance(xb, (tuple, list)) else (xb,)
-    params = list(model.parameters()) if hasattr(model, "parameters") else []
-    like = params[0] if params else None
+    if parameters is None:
+        parameters = list(model.parameters()) if hasattr(model, "parameters") else []
+    like = parameters[0] if parameters else None
     inputs = tuple(as_tensor(x, like) for x in inputs)
     optimizer.zero_grad()
     output = model(*inputs)
@@ -151,13 +162,13 @@ def train_step(
         )
     loss.backward()
     if check_finite:
-        for name, p in model.named_parameters() if hasattr(model, "named_parameters") else ():
+        for p in parameters:
             # a sum is cheaper than isfinite() on every element; confirm before raising
             if p.grad is not None and not math.isfinite(float(p.grad.sum())):
                 if np.isfinite(p.grad).all():
                     continue
                 raise_nonfinite(
-                    f"the gradient of {name} is not finite (loss {value:.6g})",
+                    f"the gradient of {_param_name(model, p)} is not finite (loss {value:.6g})",
                     model,
                     loss_fn,
                     inputs,
