@@ -13,6 +13,8 @@ ACTS = {
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
     "identity": lambda z: z,
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
 }
 
 
@@ -29,6 +31,8 @@ def batch_loss(spec, weights, biases, samples=None) -> float:
         return float(0.5 * np.sum((t - h) ** 2))
     if spec.loss == "mse":
         return float(np.mean((t - h) ** 2))
+    if spec.loss == "binary_cross_entropy":
+        return float(np.mean(-(t * np.log(h) + (1 - t) * np.log(1 - h))))
     z = h - h.max(axis=1, keepdims=True)
     logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     return float(np.mean(-(t * logp).sum(axis=1)))

@@ -155,6 +155,10 @@ CASES = [
     ([1, 2, 1], ["identity", "sigmoid"], "mse", True, 4),
     ([3, 2, 3], ["sigmoid", "softmax"], "cross_entropy", True, 3),
     ([2, 2, 2, 2, 1], ["relu", "tanh", "relu", "identity"], "half_sse", False, 2),
+    ([2, 4, 2, 1], "tanh", "binary_cross_entropy", False, 3),
+    ([3, 3, 2], ["relu", "sigmoid"], "binary_cross_entropy", True, 2),
+    ([2, 3, 3, 1], ["elu", "leaky_relu", "sigmoid"], "binary_cross_entropy", False, 3),
+    ([2, 4, 2], ["leaky_relu", "elu"], "mse", False, 2),
 ]
 
 
@@ -168,6 +172,8 @@ def _random_spec(case, seed):
     x = rng.uniform(-1, 1, (n, layers[0]))
     if loss == "cross_entropy":
         targets = rng.integers(0, layers[-1], n).tolist()
+    elif loss == "binary_cross_entropy":  # class labels 0/1 (probabilities work too)
+        targets = rng.integers(0, 2, (n, layers[-1])).astype(float).tolist()
     else:
         targets = rng.uniform(0, 1, (n, layers[-1])).tolist()
     return make_spec(
@@ -198,7 +204,7 @@ def test_random_networks_chains_equal_central_differences(case, seed):
             assert abs(product - per[name]) <= 1e-7 + 1e-6 * abs(per[name]), (tr.index, name)
 
 
-@pytest.mark.parametrize("case", CASES[:4], ids=lambda c: f"{'-'.join(map(str, c[0]))}-{c[2]}")
+@pytest.mark.parametrize("case", [*CASES[:4], CASES[-2]], ids=lambda c: f"{'-'.join(map(str, c[0]))}-{c[2]}")
 def test_engine_network_passes_gradcheck(case):
     spec = _random_spec(case, 5)
     net = ExplainedNetwork(spec)
@@ -317,3 +323,48 @@ def test_programs_may_raise_the_weight_limit_for_the_structure():
     )
     ex = trace(spec, samples=[([0.5, -0.5], [1.0, 0.0])])
     assert spec.n_weights == 320 and len(ex.chains) == 320 + 34
+
+
+def test_binary_cross_entropy_output_factor_is_the_bce_derivative():
+    """dE/dout = (out - t) / (out (1 - out)) / K, read from the engine, per sample."""
+    spec = make_spec(
+        layers=[2, 3, 2],
+        activations="tanh",
+        loss="bce",
+        seed=2,
+        inputs=[[0.3, -0.7], [0.9, 0.1]],
+        targets=[[1, 0], [0.25, 1]],
+    )
+    assert spec.loss == "binary_cross_entropy" and spec.activations == ("tanh", "sigmoid")
+    ex = trace(spec)
+    for tr in ex.samples:
+        errors = 0.0
+        for o in ("o1", "o2"):
+            out, t = tr.neurons[o].out, tr.targets[o]
+            assert close(tr.neurons[o].dE_dout, (out - t) / (out * (1 - out)) / 2, 1e-9)
+            assert close(tr.neurons[o].dE_dnet, (out - t) / 2, 1e-9)  # sigmoid cancels
+            errors += -(t * math.log(out) + (1 - t) * math.log(1 - out)) / 2
+        assert close(tr.loss, errors, 1e-12)
+        head = tr.chains["w7"].factors[0]
+        assert (head.num, head.den, head.source) == ("E_total", "out_o1", "engine")
+    assert ex.spec.reduction == "mean"
+
+
+def test_binary_cross_entropy_needs_a_sigmoid_output_and_targets_in_0_1():
+    with pytest.raises(ValueError, match="output activation must be 'sigmoid'"):
+        make_spec(layers=[2, 2, 1], activations=["tanh", "tanh"], loss="bce",
+                  inputs=[0.1, 0.2], targets=[1.0])  # fmt: skip
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 1\]"):
+        make_spec(layers=[2, 2, 1], loss="bce", inputs=[0.1, 0.2], targets=[2.0])
+    model = nn.Sequential(nn.Linear(2, 2, dtype=np.float64), nn.Tanh(),
+                          nn.Linear(2, 1, dtype=np.float64))  # fmt: skip
+    with pytest.raises(ValueError, match="must end with Sigmoid"):
+        rg.explain(model, inputs=[0.1, 0.2], targets=[1.0], loss="bce")
+    model.append(nn.Sigmoid())
+    x, y = np.array([[0.1, 0.2], [-0.5, 0.4]]), np.array([[1.0], [0.0]])
+    ex = rg.explain(model, inputs=x, targets=y, loss="bce")
+    loss = nn.functional.binary_cross_entropy(model(rg.tensor(x, dtype=np.float64)), y)
+    loss.backward()
+    lin2 = list(model.children())[2]
+    for k in range(2):
+        assert close(ex.gradients[f"w{5 + k}"].value, float(lin2.weight.grad[0, k]), 1e-10)

@@ -23,11 +23,17 @@ MAX_WEIGHTS = 200
 MAX_SAMPLES = 64
 
 #: activations explain can narrate (each an elementwise op with its own backward)
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
-_ACTIVATION_ALIASES = {"linear": "identity", "none": "identity", "logistic": "sigmoid"}
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "leaky_relu", "elu")
+_ACTIVATION_ALIASES = {
+    "linear": "identity",
+    "none": "identity",
+    "logistic": "sigmoid",
+    "leaky-relu": "leaky_relu",
+    "leakyrelu": "leaky_relu",
+}
 
 #: losses explain can narrate; how the batch loss combines the per-sample losses
-LOSSES = {"half_sse": "sum", "mse": "mean", "cross_entropy": "mean"}
+LOSSES = {"half_sse": "sum", "mse": "mean", "cross_entropy": "mean", "binary_cross_entropy": "mean"}
 _LOSS_ALIASES = {
     "sse": "half_sse",
     "half-sse": "half_sse",
@@ -38,6 +44,9 @@ _LOSS_ALIASES = {
     "cross-entropy": "cross_entropy",
     "ce": "cross_entropy",
     "crossentropy": "cross_entropy",
+    "binary_cross_entropy": "binary_cross_entropy",
+    "binary-cross-entropy": "binary_cross_entropy",
+    "bce": "binary_cross_entropy",
 }
 
 
@@ -81,7 +90,11 @@ def parse_loss(loss: Any) -> str:
 
 
 def parse_activations(acts: Any, sizes: tuple[int, ...], loss: str) -> tuple[str, ...]:
-    """One activation per weight layer; softmax exactly on the output of cross-entropy."""
+    """One activation per weight layer; softmax exactly on the output of cross-entropy.
+
+    Binary cross-entropy reads probabilities, so its output layer is sigmoid (a single
+    name applies to the hidden layers).
+    """
     n = len(sizes) - 1
     if isinstance(acts, str):
         names = [a.strip() for a in acts.split(",")]
@@ -89,6 +102,8 @@ def parse_activations(acts: Any, sizes: tuple[int, ...], loss: str) -> tuple[str
             names = names * n
             if loss == "cross_entropy":
                 names[-1] = "softmax"
+            elif loss == "binary_cross_entropy":
+                names[-1] = "sigmoid"
     else:
         names = [str(a).strip() for a in acts]
     if len(names) != n:
@@ -111,6 +126,11 @@ def parse_activations(acts: Any, sizes: tuple[int, ...], loss: str) -> tuple[str
             raise SpecError(
                 f"{where}: cross_entropy applies softmax to the output layer itself; "
                 f"use 'softmax' there, got {raw!r}"
+            )
+        elif layer == n and loss == "binary_cross_entropy" and name != "sigmoid":
+            raise SpecError(
+                f"{where}: binary_cross_entropy needs probabilities, so the output "
+                f"activation must be 'sigmoid', got {raw!r}"
             )
         out.append(name)
     return tuple(out)
@@ -330,5 +350,10 @@ def _parse_target(t: Any, n: int, n_out: int, loss: str) -> np.ndarray:
         raise SpecError(
             f"sample {n}: cross_entropy targets must be probabilities over the {n_out} "
             f"outputs summing to 1 (or a class index), got sum {arr.sum():.6g}"
+        )
+    if loss == "binary_cross_entropy" and (arr.min() < 0 or arr.max() > 1):
+        raise SpecError(
+            f"sample {n}: binary_cross_entropy targets must be in [0, 1], got "
+            f"{arr.min():.6g}..{arr.max():.6g}"
         )
     return arr

@@ -11,12 +11,19 @@ ACTIVATION_TEXT = {
     "tanh": ("tanh({net})", "1 - {out}^2"),
     "relu": ("max(0, {net})", "1 if {net} > 0 else 0"),
     "identity": ("{net}", "1"),
+    "leaky_relu": ("{net} if {net} > 0 else 0.01 {net}", "1 if {net} > 0 else 0.01"),
+    "elu": ("{net} if {net} > 0 else e^{net} - 1", "1 if {net} > 0 else {out} + 1"),
 }
 ACTIVATION_LATEX = {
     "sigmoid": (r"\frac{{1}}{{1 + e^{{-{net}}}}}", r"{out}\,(1 - {out})"),
     "tanh": (r"\tanh({net})", r"1 - {out}^2"),
     "relu": (r"\max(0, {net})", r"[{net} > 0]"),
     "identity": (r"{net}", r"1"),
+    "leaky_relu": (r"\max(0.01\,{net}, {net})", r"[{net} > 0] + 0.01\,[{net} \le 0]"),
+    "elu": (
+        r"\begin{{cases}} {net} & {net} > 0 \\ e^{{{net}}} - 1 & \text{{else}} \end{{cases}}",
+        r"\begin{{cases}} 1 & {net} > 0 \\ {out} + 1 & \text{{else}} \end{{cases}}",
+    ),
 }
 
 
@@ -100,6 +107,9 @@ def loss_text(loss: str) -> str:
         "half_sse": "E_total = 1/2 * sum_o (target_o - out_o)^2",
         "mse": "E_total = 1/K * sum_o (target_o - out_o)^2   (K outputs)",
         "cross_entropy": "E_total = -sum_o target_o * log(softmax(net)_o)",
+        "binary_cross_entropy": (
+            "E_total = -1/K * sum_o [target_o log(out_o) + (1 - target_o) log(1 - out_o)]"
+        ),
     }[loss]
 
 
@@ -110,6 +120,10 @@ def loss_latex(loss: str) -> str:
         "cross_entropy": (
             r"E_{total} = -\sum_o \mathit{target}_o \log \mathrm{softmax}(\mathit{net})_o"
         ),
+        "binary_cross_entropy": (
+            r"E_{total} = -\tfrac{1}{K}\sum_o \left[\mathit{target}_o \log \mathit{out}_o"
+            r" + (1 - \mathit{target}_o) \log (1 - \mathit{out}_o)\right]"
+        ),
     }[loss]
 
 
@@ -119,6 +133,9 @@ def output_error_text(loss: str, o: str, n_out: int) -> str:
         return f"1/2 (target_{o} - out_{o})^2"
     if loss == "mse":
         return f"(target_{o} - out_{o})^2 / {n_out}"
+    if loss == "binary_cross_entropy":
+        k = "" if n_out == 1 else f" / {n_out}"
+        return f"-[target_{o} log(out_{o}) + (1 - target_{o}) log(1 - out_{o})]{k}"
     return f"-target_{o} * log(out_{o})"
 
 
@@ -126,6 +143,9 @@ def dE_dout_text(loss: str, o: str, n_out: int) -> str:
     """dE_total/dout_o as a formula (the value printed beside it comes from the engine)."""
     if loss == "half_sse":
         return f"-(target_{o} - out_{o})"
+    if loss == "binary_cross_entropy":
+        k = "" if n_out == 1 else f" / {n_out}"
+        return f"(out_{o} - target_{o}) / (out_{o} (1 - out_{o})){k}"
     return f"-2 (target_{o} - out_{o}) / {n_out}"
 
 

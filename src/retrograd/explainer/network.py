@@ -22,8 +22,15 @@ from retrograd.explainer.spec import NetworkSpec
 from retrograd.nn import functional as F
 from retrograd.tensor import Tensor
 
-#: activation name -> the op that computes it (identity has none: out is net)
-ACTIVATION_OPS = {"sigmoid": ops.Sigmoid, "tanh": ops.Tanh, "relu": ops.ReLU}
+#: activation name -> the op that computes it (identity has none: out is net). Leaky ReLU
+#: and ELU use their default parameters (slope 0.01, alpha 1), as nn.LeakyReLU() and nn.ELU()
+ACTIVATION_OPS = {
+    "sigmoid": ops.Sigmoid,
+    "tanh": ops.Tanh,
+    "relu": ops.ReLU,
+    "leaky_relu": ops.LeakyReLU,
+    "elu": ops.ELU,
+}
 
 
 @dataclass
@@ -97,7 +104,7 @@ class ExplainedNetwork:
         layers : list of LayerTensors
             One per weight layer; ``net`` and ``out`` retain their gradients.
         loss : Tensor
-            The scalar batch loss (1/2-SSE summed, MSE and cross-entropy averaged).
+            The scalar batch loss (1/2-SSE summed; MSE and both cross-entropies averaged).
         """
         spec = self.spec
         n = len(spec.layer_sizes)
@@ -131,14 +138,20 @@ class ExplainedNetwork:
             return F.half_sse_loss(out, t)
         if self.spec.loss == "mse":
             return F.mse_loss(out, t)
+        if self.spec.loss == "binary_cross_entropy":  # out is the sigmoid's probability
+            return F.binary_cross_entropy(out, t)
         return F.cross_entropy(out, t)
 
     def output_errors(self, out: Tensor, targets: object) -> np.ndarray:
         """Each output's share of the loss, ``(N, out)``: E_o = 1/2 (t - o)^2, (t - o)^2 / K,
-        or -t log softmax(z)_o. Summed over outputs they give each sample's loss."""
+        -t log softmax(z)_o, or -[t log o + (1 - t) log(1 - o)] / K. Summed over outputs
+        they give each sample's loss."""
         t = Tensor(np.asarray(targets, dtype=np.float64), dtype=np.float64)
         if self.spec.loss == "cross_entropy":
             return -(t.data * ops.LogSoftmax.apply(out, axis=-1).data)
+        if self.spec.loss == "binary_cross_entropy":
+            bce = ops.BCELoss.apply(out, t, reduction="none").data
+            return bce / out.shape[-1]
         sq = ops.MSELoss.apply(out, t, reduction="none").data
         return 0.5 * sq if self.spec.loss == "half_sse" else sq / out.shape[-1]
 

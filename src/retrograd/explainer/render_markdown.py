@@ -134,6 +134,11 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             sym, plug = f"\\tfrac12 ({tgt} - {outo})^2", f"\\tfrac12 ({t} - {y})^2"
         elif spec.loss == "mse":
             sym, plug = f"\\tfrac{{1}}{{{n_out}}} ({tgt} - {outo})^2", f"({t} - {y})^2 / {n_out}"
+        elif spec.loss == "binary_cross_entropy":
+            k = "" if n_out == 1 else f"\\tfrac{{1}}{{{n_out}}}"
+            sym = f"-{k}[{tgt} \\log {outo} + (1 - {tgt}) \\log (1 - {outo})]"
+            one_t, one_y = _num(1 - tr.targets[o], digits), _num(1 - tr.neurons[o].out, digits)
+            plug = f"-{k}[{t} \\log {y} + {one_t} \\log {one_y}]"
         else:
             sym, plug = f"-{tgt} \\log {outo}", f"-{t} \\log {y}"
         err = latex_number(tr.errors["E_" + o], digits)
@@ -191,11 +196,14 @@ def _backward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
                 out += [f"  - ${p}$" for p in parts]
             else:
                 tgt, o = f"\\mathit{{target}}_{{{nk}}}", latex_name(f"out_{nk}")
-                how = (
-                    f"-({tgt} - {o})"
-                    if spec.loss == "half_sse"
-                    else f"-\\tfrac{{2}}{{{len(names[layer])}}}({tgt} - {o})"
-                )
+                k = len(names[layer])
+                if spec.loss == "half_sse":
+                    how = f"-({tgt} - {o})"
+                elif spec.loss == "binary_cross_entropy":
+                    scale = "" if k == 1 else f"\\tfrac{{1}}{{{k}}}"
+                    how = f"{scale}\\frac{{{o} - {tgt}}}{{{o}\\,(1 - {o})}}"
+                else:
+                    how = f"-\\tfrac{{2}}{{{k}}}({tgt} - {o})"
                 out.append(f"- ${dout} = {how} = {latex_number(n.dE_dout, digits)}$")
             _, deriv = activation_latex(n.activation, nk)
             out.append(

@@ -123,6 +123,9 @@ def _forward(spec: NetworkSpec, tr: SampleTrace, digits: int) -> list[str]:
             plug = f"1/2 ({f(t)} - {f(y)})^2"
         elif spec.loss == "mse":
             plug = f"({f(t)} - {f(y)})^2 / {n_out}"
+        elif spec.loss == "binary_cross_entropy":
+            k = "" if n_out == 1 else f" / {n_out}"
+            plug = f"-[{f(t)} · log({f(y)}) + {f(1 - t)} · log({f(1 - y)})]{k}"
         else:
             plug = f"-{f(t)} · log({f(y)})"
         out.append(

@@ -50,11 +50,12 @@ class NetworkSpec:
     layer_sizes : tuple of int
         Neurons per layer, inputs first: ``(2, 2, 2)``.
     activations : tuple of str
-        One per layer after the inputs (``'sigmoid'``, ``'tanh'``, ``'relu'``, ``'identity'``;
+        One per layer after the inputs (``'sigmoid'``, ``'tanh'``, ``'relu'``, ``'identity'``,
+        ``'leaky_relu'`` (slope 0.01), ``'elu'`` (alpha 1);
         ``'softmax'`` for the output layer exactly when the loss is cross-entropy).
     loss : str
-        ``'half_sse'`` (E = 1/2 sum (t - o)^2, summed over samples), ``'mse'`` or
-        ``'cross_entropy'`` (both averaged over samples).
+        ``'half_sse'`` (E = 1/2 sum (t - o)^2, summed over samples), ``'mse'``,
+        ``'cross_entropy'`` or ``'binary_cross_entropy'`` (averaged over samples).
     lr : float
         Learning rate eta of the update w+ = w - eta dE/dw.
     weights : list of ndarray
@@ -217,7 +218,8 @@ def make_spec(
         One name for every layer, or one per layer after the inputs. With cross-entropy
         the output layer is softmax (a single name applies to the hidden layers).
     loss : str
-        ``'half_sse'`` (alias ``'sse'``), ``'mse'`` or ``'cross_entropy'``.
+        ``'half_sse'`` (alias ``'sse'``), ``'mse'``, ``'cross_entropy'`` or
+        ``'binary_cross_entropy'`` (alias ``'bce'``; the output layer is sigmoid).
     lr : float
         Learning rate (default 0.5).
     weights : sequence or mapping
@@ -333,8 +335,9 @@ def spec_from_module(
     Parameters
     ----------
     model : retrograd.nn.Sequential
-        ``Linear`` layers, each optionally followed by ``Sigmoid``, ``Tanh``, ``ReLU`` or
-        ``Identity`` (nothing means identity). For cross-entropy end with a ``Linear``.
+        ``Linear`` layers, each optionally followed by ``Sigmoid``, ``Tanh``, ``ReLU``,
+        ``LeakyReLU()``, ``ELU()`` (default parameters) or ``Identity`` (nothing means identity). For cross-entropy end with a ``Linear``;
+        for binary cross-entropy with a ``Sigmoid``.
     inputs, targets, loss, lr, update_biases, max_weights
         As in :func:`make_spec`.
 
@@ -350,7 +353,8 @@ def spec_from_module(
     """
     from retrograd import nn
 
-    names = {nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.ReLU: "relu", nn.Identity: "identity"}
+    names = {nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.ReLU: "relu", nn.Identity: "identity",
+             nn.LeakyReLU: "leaky_relu", nn.ELU: "elu"}  # fmt: skip
     layers = list(model.children()) if isinstance(model, nn.Sequential) else [model]
     sizes: list[int] = []
     ws, bs, acts = [], [], []
@@ -364,11 +368,17 @@ def spec_from_module(
             bs.append(b.astype(np.float64).tolist())
             acts.append("identity")
         elif type(m) in names and acts and (i == 0 or isinstance(layers[i - 1], nn.Linear)):
+            if getattr(m, "negative_slope", 0.01) != 0.01 or getattr(m, "alpha", 1.0) != 1.0:
+                raise SpecError(
+                    f"spec_from_module: layer {i} ({m!r}): explain narrates LeakyReLU with "
+                    "negative_slope 0.01 and ELU with alpha 1 only"
+                )
             acts[-1] = names[type(m)]
         else:
             raise SpecError(
                 f"spec_from_module: layer {i} ({type(m).__name__}) is not supported; explain "
-                "narrates Linear layers each followed by Sigmoid, Tanh, ReLU or Identity"
+                "narrates Linear layers each followed by Sigmoid, Tanh, ReLU, LeakyReLU, ELU or "
+                "Identity"
             )
     loss_name = parse_loss(loss)
     if loss_name == "cross_entropy":
@@ -378,6 +388,11 @@ def spec_from_module(
                 f"(logits), not {acts[-1]}"
             )
         acts[-1] = "softmax"
+    if loss_name == "binary_cross_entropy" and acts[-1] != "sigmoid":
+        raise SpecError(
+            "spec_from_module: with binary_cross_entropy the model must end with Sigmoid "
+            f"(probabilities), not {acts[-1]}"
+        )
     return make_spec(
         layers=sizes,
         activations=acts,

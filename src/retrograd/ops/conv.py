@@ -142,7 +142,7 @@ def col2im(cols: np.ndarray, padded_hw: Pair, stride: Pair, dilation: Pair) -> n
 
 #: Size of one im2col block. Building ``cols`` a block of output rows at a time, each
 #: block small enough to stay in a core's L2 cache while its GEMM reads it, made LeNet's
-#: first convolution about 2.5x faster than one 10 MB ``cols`` (benchmarks/results/
+#: first convolution's GEMMs 2.5-4x faster than one 10 MB ``cols`` (benchmarks/results/
 #: performance.md); it also never holds all receptive fields in memory at once.
 CHUNK_BYTES = 384 * 1024
 

@@ -190,7 +190,8 @@ class AvgPool2d(Function):
         (ho, wo), full = geometry
         xp = pad2d(x, full)
         kh, kw = kernel_size
-        total = np.zeros(x.shape[:2] + (ho, wo), dtype=x.dtype)
+        batch_last = is_batch_last(xp)  # keep the input's memory layout (faster adds)
+        total = _zeros(x.shape[:2] + (ho, wo), x.dtype, batch_last)
         for i in range(kh):
             for j in range(kw):
                 total += xp[_offset_slices(i, j, stride, dilation, (ho, wo))]
@@ -206,14 +207,14 @@ class AvgPool2d(Function):
             for i in range(kh):
                 for j in range(kw):
                     divisor += counted[_offset_slices(i, j, stride, dilation, (ho, wo))]
-        self.args = (xp.shape, full, kernel_size, stride, (ho, wo))
+        self.args = (xp.shape, full, kernel_size, stride, (ho, wo), batch_last)
         self.divisor = divisor
         return total / divisor
 
     def backward(self, grad_out):
-        padded_shape, padding, (kh, kw), stride, out_hw = self.args
+        padded_shape, padding, (kh, kw), stride, out_hw, batch_last = self.args
         share = grad_out / self.divisor  # dy/dx = 1 / window size for each input in the window
-        grad = np.zeros(padded_shape, dtype=grad_out.dtype)
+        grad = _zeros(padded_shape, grad_out.dtype, batch_last)
         for i in range(kh):
             for j in range(kw):
                 grad[_offset_slices(i, j, stride, (1, 1), out_hw)] += share

@@ -38,6 +38,9 @@ DOMAIN = 1.2
 OUTPUT_GRID = 48
 NEURON_GRID = 20
 MAX_HISTORY = 300
+#: the hover view reads the explain mode's structure only, so it may exceed explain's
+#: 200-weight limit for a narration (the largest playground network has about 1,400)
+EXPLAIN_MAX_WEIGHTS = 2000
 
 #: the textbook example's starting weights and biases (its data: ``retrograd.data.load_textbook``)
 TEXTBOOK_WEIGHTS = (
@@ -206,14 +209,16 @@ class Run:
             return F.huber_loss(trace.output[:, 0], target)
         return F.mse_loss(trace.output[:, 0], target)
 
-    def penalty(self) -> rg.Tensor | None:
-        """L1: rate * sum |w|; L2: rate/2 * sum w^2 (weights only, not biases)."""
+    def penalty(self, weights: list[rg.Tensor] | None = None) -> rg.Tensor | None:
+        """L1: rate * sum |w|; L2: rate/2 * sum w^2 (weights only, not biases).
+
+        ``weights`` defaults to the network's weight tensors (one per layer).
+        """
         c = self.config
         if self.task == "textbook" or c.regularization == "none" or c.reg_rate == 0:
             return None
         total = None
-        for layer in self.net.layers:
-            w = layer.weight
+        for w in weights if weights is not None else [lay.weight for lay in self.net.layers]:
             term = w.abs().sum() if c.regularization == "l1" else (w * w).sum() * 0.5
             total = term if total is None else total + term
         return total * c.reg_rate
@@ -351,13 +356,16 @@ class Run:
         """Value, gradient and chain-rule factors of weight ``layers[layer].weight[j, i]``.
 
         The factors describe sample 0 of the last step's batch. Where the
-        explain mode covers the network (sigmoid/tanh/ReLU/identity layers with
-        the ½SSE or MSE loss and no L1/L2 term), they come from
-        :func:`retrograd.explainer.explain` run on the step's weights and batch;
-        otherwise (fused sigmoid+BCE output, Huber, ELU, leaky ReLU, L1/L2) from
-        the engine's retained gradients of the step itself: dL/dw_ji =
-        dL/da_j * f'(z_j) * a_i, or dL/dz_j * a_i at a fused BCE output. The
-        engine's dL/dw combines these per-sample products over the batch.
+        explain mode covers the network -- every configuration except the Huber
+        loss and the GELU/softplus activations, i.e. the default one (sigmoid
+        output with binary cross-entropy) included -- they come from
+        :func:`retrograd.explainer.explain` run on the step's weights and batch,
+        and ``batch_grad`` is the explain mode's batch gradient. An L1/L2 term is
+        added to it as ``penalty``: dL/dw = data term + rate * sign(w) (L1) or
+        rate * w (L2), that derivative taken by the engine from the penalty
+        itself. Otherwise the factors come from the engine's retained gradients of
+        the step: dL/dw_ji = dL/da_j * f'(z_j) * a_i, with a ``note`` saying why.
+        The engine's dL/dw combines the per-sample products over the batch.
         """
         if not 0 <= layer < len(self.net.layers):
             raise ConfigError(
@@ -391,6 +399,10 @@ class Run:
                 batch_grad=ex.gradients[name].value,
                 source="retrograd.explainer",
             )
+            penalty = self._penalty_term(p, layer, j, i)
+            if penalty is not None:  # dL/dw = the explained data term + the penalty's
+                info.update(penalty=penalty, data_grad=info["batch_grad"])
+                info["batch_grad"] = info["data_grad"] + penalty["value"]
             return info
         t = p.trace
         last = len(self.net.layers) - 1
@@ -418,23 +430,51 @@ class Run:
         )
         return info
 
+    def _penalty_term(self, p: PendingStep, layer: int, j: int, i: int) -> dict[str, Any] | None:
+        """d(L1/L2 penalty)/dw of one weight at the step's weights, by the engine (or None)."""
+        weights = [
+            rg.tensor(p.old_params[2 * k], requires_grad=True, dtype=DTYPE)
+            for k in range(len(self.net.layers))
+        ]
+        pen = self.penalty(weights)
+        if pen is None:
+            return None
+        pen.backward()
+        l1 = self.config.regularization == "l1"
+        return {
+            "name": "∂(λ·Σ|w|)/∂w = λ·sign(w)" if l1 else "∂(λ/2·Σw²)/∂w = λ·w",
+            "value": float(weights[layer].grad[j, i]),
+            "source": "engine (backward of the penalty)",
+        }
+
     def _explanation(self, p: PendingStep) -> Any:
-        """The explain mode's narration of step ``p`` (None where it does not cover the network)."""
+        """The explain mode's narration of step ``p``'s data loss (None where it does not apply).
+
+        An L1/L2 penalty is not part of it: :meth:`_penalty_term` adds its derivative.
+        """
         if p.explanation is not None or p.explain_note is not None:
             return p.explanation
         from retrograd import nn
+        from retrograd.explainer.fields import ACTIVATIONS as NARRATED
+        from retrograd.explainer.fields import MAX_SAMPLES
 
         c = self.config
         hidden = self.net.activation_name
-        loss = "half_sse" if self.task == "textbook" else c.loss
-        if hidden not in ("sigmoid", "tanh", "relu", "identity") or loss not in ("half_sse", "mse"):
-            p.explain_note = f"the explain mode does not narrate {hidden} with the {loss} loss"
+        loss = {"textbook": "half_sse", "bce": "binary_cross_entropy", "mse": "mse"}.get(
+            "textbook" if self.task == "textbook" else c.loss
+        )
+        if hidden not in NARRATED or loss is None:
+            p.explain_note = (
+                f"the explain mode does not narrate {hidden} with the {c.loss} loss"
+                if loss is None
+                else f"the explain mode does not narrate the {hidden} activation"
+            )
             return None
-        if self.task != "textbook" and c.regularization != "none" and c.reg_rate > 0:
-            p.explain_note = "the explain mode does not narrate L1/L2 terms"
+        if len(p.idx) > MAX_SAMPLES:
+            p.explain_note = f"the explain mode narrates batches of at most {MAX_SAMPLES} samples"
             return None
         try:
-            from retrograd.explainer import explain
+            from retrograd.explainer import spec_from_module, trace
 
             layers: list[Any] = []
             last = len(self.net.layers) - 1
@@ -448,13 +488,15 @@ class Run:
                 layers += [copy, nn.ACTIVATIONS[act]()]
             targets = np.asarray(p.y, dtype=DTYPE).reshape(len(p.y), -1)
             lr = self.optimizer.param_groups[0]["lr"]
-            p.explanation = explain(
+            spec = spec_from_module(
                 nn.Sequential(*layers),
                 inputs=feature_map(p.x, self.features),
                 targets=targets,
                 loss=loss,
                 lr=lr,
+                max_weights=EXPLAIN_MAX_WEIGHTS,
             )
+            p.explanation = trace(spec)
         except Exception as exc:  # noqa: BLE001 - fall back to the step's own factors
             p.explain_note = f"explain mode unavailable here: {type(exc).__name__}: {exc}"
         return p.explanation
