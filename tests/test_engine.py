@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pytest
 
@@ -108,10 +110,14 @@ def test_chain_of_100000_ops_has_no_recursion_error() -> None:
 
 def test_deep_graph_released_without_backward_frees_cleanly() -> None:
     x = rg.tensor(1.0, requires_grad=True)
-    y = x
+    y = first = x + 1.0
+    first_node = weakref.ref(first)
+    del first
     for _ in range(100_000):
         y = y + 1.0
-    del y  # dropping a 100k-node graph that never ran backward (no RecursionError)
+    assert first_node() is not None  # the chain keeps its first node alive ...
+    del y  # ... until the 100k-node graph, which never ran backward, is dropped
+    assert first_node() is None  # freed at once, without a RecursionError or a gc pass
 
 
 def test_same_graph_gives_bit_identical_gradients() -> None:

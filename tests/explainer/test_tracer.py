@@ -204,7 +204,9 @@ def test_random_networks_chains_equal_central_differences(case, seed):
             assert abs(product - per[name]) <= 1e-7 + 1e-6 * abs(per[name]), (tr.index, name)
 
 
-@pytest.mark.parametrize("case", [*CASES[:4], CASES[-2]], ids=lambda c: f"{'-'.join(map(str, c[0]))}-{c[2]}")
+@pytest.mark.parametrize(
+    "case", [*CASES[:4], CASES[-2]], ids=lambda c: f"{'-'.join(map(str, c[0]))}-{c[2]}"
+)
 def test_engine_network_passes_gradcheck(case):
     spec = _random_spec(case, 5)
     net = ExplainedNetwork(spec)

@@ -23,7 +23,10 @@ def test_write_read_round_trip(tmp_path, rng, dtype, suffix):
     back = read_idx(path)
     assert back.dtype == np.dtype(dtype) and back.shape == arr.shape
     np.testing.assert_array_equal(back, arr)
-    back[0, 0, 0] = 1  # the result is an ordinary writable array
+    # the result is an ordinary writable array that owns its data (not a view of the file)
+    assert back.flags.writeable and back.flags.c_contiguous
+    back[0, 0, 0] = 1
+    assert back[0, 0, 0] == 1 and read_idx(path)[0, 0, 0] == arr[0, 0, 0]
 
 
 def test_header_layout_matches_the_format(tmp_path):

@@ -75,7 +75,9 @@ def test_weight_hover_gives_value_gradient_and_chain_factors(server, client):
         client.post(f"/api/sessions/{sid}/phase")
     info = client.get(f"/api/sessions/{sid}/weight", params={"layer": 0, "j": 1, "i": 0}).json()
     names = [f["name"] for f in info["factors"]]
-    assert len(names) == 3 and names[0].startswith("∂L/∂a")
+    # the default loss (sigmoid output + binary cross-entropy) is narrated by the explain mode
+    assert info["source"] == "retrograd.explainer"
+    assert names == ["∂E_total/∂out_h2", "∂out_h2/∂net_h2", "∂net_h2/∂w3"]
     # with a batch of one, the product of the factors is the engine's gradient
     assert np.isclose(info["product"], info["grad"], rtol=1e-9)
     bad = client.get(f"/api/sessions/{sid}/weight", params={"layer": 7, "j": 0, "i": 0})

@@ -120,11 +120,89 @@ def test_hover_uses_the_explain_mode_where_it_applies():
     assert info["source"] == "retrograd.explainer"
     assert info["factors"][0]["name"].startswith("∂E_total/∂out_o1")
     assert info["batch_grad"] == pytest.approx(info["grad"], rel=1e-9)  # explain mode = engine
-    # the fused sigmoid + BCE output is outside the explain mode: the step's own factors
-    run = Run(Config(dataset="xor", hidden=[3], loss="bce", batch_size=4, seed=1))
+    # the Huber loss is outside the explain mode: the step's own factors, with a note
+    run = Run(Config(dataset="gauss", hidden=[3], loss="huber", batch_size=4, seed=1))
     run.step()
     info = run.chain_factors(1, 0, 2)
-    assert info["source"].startswith("engine") and "bce" in info["note"]
+    assert info["source"].startswith("engine") and "huber" in info["note"]
+
+
+@pytest.mark.parametrize("phase_by_phase", [False, True])
+def test_default_config_hover_factors_come_from_the_explain_mode(phase_by_phase):
+    """Default: tanh hidden layers, one sigmoid output, binary cross-entropy (issue 7)."""
+    run = Run(Config())
+    assert (run.config.loss, run.net.activation_name) == ("bce", "tanh")
+    if phase_by_phase:
+        for _ in range(3):
+            run.advance_phase()  # forward, error, backward: the gradients are there
+    else:
+        run.step()
+    t, n = run.inspect.trace, run.batch_size
+    x0 = t.inputs.data[0]
+    for layer, lin in enumerate(run.net.layers):
+        a_prev = x0 if layer == 0 else t.acts[layer - 1].data[0]
+        for j in range(lin.out_features):
+            for i in range(lin.in_features):
+                info = run.chain_factors(layer, j, i)
+                assert info["source"] == "retrograd.explainer" and "note" not in info
+                f = [d["value"] for d in info["factors"]]
+                assert info["factors"][0]["name"].startswith("∂E_total/∂out_")
+                last = layer == len(run.net.layers) - 1
+                # outputs: read from the engine; hidden: the sum over paths (checked against it)
+                assert info["factors"][0]["source"] == ("engine" if last else "sum of paths")
+                # sample 0's factors are the step's own retained gradients (its loss is a
+                # batch mean, so they carry a 1/n), the activation's slope and a_i; the
+                # step's fused BCE reads the logit, so at the output only dL/dz is retained
+                assert f[0] * f[1] / n == pytest.approx(float(t.zs[layer].grad[0, j]), rel=1e-9)
+                if not last:
+                    assert f[0] / n == pytest.approx(float(t.acts[layer].grad[0, j]), rel=1e-9)
+                a = float(t.acts[layer].data[0, j])
+                slope = a * (1 - a) if last else 1 - a * a
+                assert f[1] == pytest.approx(slope, rel=1e-9)
+                assert f[2] == pytest.approx(float(a_prev[i]), rel=1e-12)
+                assert info["product"] == pytest.approx(f[0] * f[1] * f[2], rel=1e-12)
+                # the explain mode's batch gradient is the engine's dL/dw of the step
+                assert info["batch_grad"] == pytest.approx(info["grad"], rel=1e-9, abs=1e-15)
+
+
+def test_default_config_with_a_batch_of_one_gives_the_engine_gradient():
+    run = Run(Config(batch_size=1, seed=3))
+    run.step()
+    for layer, lin in enumerate(run.net.layers):
+        for j in range(lin.out_features):
+            info = run.chain_factors(layer, j, 0)
+            assert info["source"] == "retrograd.explainer"
+            assert info["product"] == pytest.approx(info["grad"], rel=1e-9, abs=1e-15)
+
+
+@pytest.mark.parametrize("reg", ["l1", "l2"])
+def test_hover_adds_the_penalty_term_to_the_explained_data_term(reg):
+    rate = 0.05
+    run = Run(Config(regularization=reg, reg_rate=rate, activation="elu", seed=4))
+    run.step()
+    p = run.inspect
+    for layer, lin in enumerate(run.net.layers):
+        w_old = p.old_params[2 * layer]
+        for j in range(lin.out_features):
+            info = run.chain_factors(layer, j, 1)
+            assert info["source"] == "retrograd.explainer"
+            expected = rate * (np.sign(w_old[j, 1]) if reg == "l1" else w_old[j, 1])
+            assert info["penalty"]["value"] == pytest.approx(expected, rel=1e-12)
+            assert info["batch_grad"] == pytest.approx(info["data_grad"] + expected, rel=1e-12)
+            assert info["batch_grad"] == pytest.approx(info["grad"], rel=1e-9, abs=1e-15)
+
+
+def test_hover_falls_back_with_a_note_for_networks_too_big_to_narrate():
+    run = Run(Config(hidden=[16, 16, 16], batch_size=40))
+    run.step()
+    info = run.chain_factors(1, 0, 0)
+    assert info["source"].startswith("engine") and "too much to narrate" in info["note"]
+    assert info["product"] == pytest.approx(
+        float(run.inspect.trace.acts[1].grad[0, 0])
+        * (1 - float(run.inspect.trace.acts[1].data[0, 0]) ** 2)
+        * float(run.inspect.trace.acts[0].data[0, 0]),
+        rel=1e-12,
+    )
 
 
 def test_l2_and_l1_add_their_gradient():

@@ -42,10 +42,14 @@ def register(subparsers: Any) -> None:
     net.add_argument(
         "--activations",
         metavar="NAMES",
-        help="sigmoid, tanh, relu or identity: one for all layers or one per layer "
-        "(comma-separated); with cross_entropy the output is softmax",
+        help="sigmoid, tanh, relu, leaky_relu, elu or identity: one for all layers or one per "
+        "layer (comma-separated); with cross_entropy the output is softmax, with bce sigmoid",
     )
-    net.add_argument("--loss", help="half_sse (E = 1/2 sum (t - o)^2), mse or cross_entropy")
+    net.add_argument(
+        "--loss",
+        help="half_sse (E = 1/2 sum (t - o)^2), mse, cross_entropy or "
+        "binary_cross_entropy (bce, on a sigmoid output)",
+    )
     net.add_argument("--lr", type=float, help="learning rate eta (default 0.5)")
     net.add_argument("--weights", metavar="VALUES", help="every weight in textbook order w1,w2,...")
     net.add_argument(

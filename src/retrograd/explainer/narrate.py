@@ -39,7 +39,8 @@ def explain(
     network : NetworkSpec, dict, path or nn.Sequential, optional
         A spec; a dict or the path of a JSON file in the format of docs/explain.md (keyword
         arguments below override its fields); or an ``nn.Sequential`` of ``Linear`` layers
-        and Sigmoid/Tanh/ReLU/Identity activations (give ``inputs`` and ``targets``).
+        and Sigmoid/Tanh/ReLU/LeakyReLU/ELU/Identity activations (give ``inputs`` and
+        ``targets``).
         Default: the classic 2-2-2 example.
     layers, activations, loss, lr, weights, biases, inputs, targets, samples, update_biases, seed
         As in :func:`retrograd.explainer.make_spec`. ``update_biases`` defaults to False for

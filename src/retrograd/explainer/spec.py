@@ -336,8 +336,9 @@ def spec_from_module(
     ----------
     model : retrograd.nn.Sequential
         ``Linear`` layers, each optionally followed by ``Sigmoid``, ``Tanh``, ``ReLU``,
-        ``LeakyReLU()``, ``ELU()`` (default parameters) or ``Identity`` (nothing means identity). For cross-entropy end with a ``Linear``;
-        for binary cross-entropy with a ``Sigmoid``.
+        ``LeakyReLU()``, ``ELU()`` (default parameters) or ``Identity`` (nothing means
+        identity). For cross-entropy end with a ``Linear``; for binary cross-entropy with a
+        ``Sigmoid``.
     inputs, targets, loss, lr, update_biases, max_weights
         As in :func:`make_spec`.
 

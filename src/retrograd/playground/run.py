@@ -39,8 +39,9 @@ OUTPUT_GRID = 48
 NEURON_GRID = 20
 MAX_HISTORY = 300
 #: the hover view reads the explain mode's structure only, so it may exceed explain's
-#: 200-weight limit for a narration (the largest playground network has about 1,400)
-EXPLAIN_MAX_WEIGHTS = 2000
+#: 200-weight limit for a narration; weights x samples is capped so a hover stays quick
+EXPLAIN_MAX_WEIGHTS = 400
+EXPLAIN_MAX_WORK = 12_800
 
 #: the textbook example's starting weights and biases (its data: ``retrograd.data.load_textbook``)
 TEXTBOOK_WEIGHTS = (
@@ -403,6 +404,15 @@ class Run:
             if penalty is not None:  # dL/dw = the explained data term + the penalty's
                 info.update(penalty=penalty, data_grad=info["batch_grad"])
                 info["batch_grad"] = info["data_grad"] + penalty["value"]
+            grad = info["grad"]
+            if grad is not None and not np.isclose(info["batch_grad"], grad, rtol=1e-6, atol=1e-12):
+                info["note"] = (
+                    "the explain mode's batch gradient differs from the step's: the step "
+                    "computes BCE on the logit (exact where the sigmoid saturates), the explain "
+                    "mode on the probability"
+                    if self.config.loss == "bce"
+                    else "the explain mode's batch gradient differs from the step's"
+                )
             return info
         t = p.trace
         last = len(self.net.layers) - 1
@@ -470,8 +480,15 @@ class Run:
                 else f"the explain mode does not narrate the {hidden} activation"
             )
             return None
+        n_weights = sum(lin.weight.data.size for lin in self.net.layers)
         if len(p.idx) > MAX_SAMPLES:
             p.explain_note = f"the explain mode narrates batches of at most {MAX_SAMPLES} samples"
+            return None
+        if n_weights > EXPLAIN_MAX_WEIGHTS or n_weights * len(p.idx) > EXPLAIN_MAX_WORK:
+            p.explain_note = (
+                f"{n_weights} weights x {len(p.idx)} samples is too much to narrate on hover "
+                f"(at most {EXPLAIN_MAX_WEIGHTS} weights and {EXPLAIN_MAX_WORK} in all)"
+            )
             return None
         try:
             from retrograd.explainer import spec_from_module, trace

@@ -415,7 +415,8 @@
         html += `<br><br>chain rule for the last step (sample 1 of ${info.batch_size}):<table>`;
         for (const f of info.factors) html += `<tr><td>${f.name}</td><td>${precise(f.value)}</td></tr>`;
         html += `<tr><td><b>product</b></td><td><b>${precise(info.product)}</b></td></tr></table>`;
-        if (info.batch_grad !== undefined) html += `explain mode's batch gradient: ${precise(info.batch_grad)}<br>`;
+        if (info.penalty) html += `+ penalty term ${info.penalty.name} = ${precise(info.penalty.value)}<br>`;
+        if (info.batch_grad !== undefined) html += `explain mode's batch gradient${info.penalty ? " (data term + penalty term)" : ""}: ${precise(info.batch_grad)}<br>`;
         if (info.batch_size > 1) html += "The engine's ∂L/∂w combines these products over the batch.<br>";
         html += `<span class="hint">factors from ${info.source}${info.note ? " (" + info.note + ")" : ""}</span>`;
       }
