@@ -32,10 +32,10 @@ from retrograd.train.history import History
 from retrograd.train.metrics import Accuracy, MeanAbsoluteError, MeanSquaredError, Metric
 from retrograd.train.nonfinite import NonFiniteLossError
 from retrograd.train.progress import ProgressDisplay
-from retrograd.train.step import StepResult, train_step
+from retrograd.train.step import StepResult, tbptt_step, train_step
 
 __all__ = [
-    "fit", "evaluate", "predict", "train_step", "StepResult", "History", "Callback",
+    "fit", "evaluate", "predict", "train_step", "tbptt_step", "StepResult", "History", "Callback",
     "CallbackList", "FitState", "EarlyStopping", "ModelCheckpoint", "TerminateOnNaN",
     "LambdaCallback", "ProgressDisplay", "NonFiniteLossError", "Metric", "Accuracy",
     "MeanSquaredError", "MeanAbsoluteError", "metrics",

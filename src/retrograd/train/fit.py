@@ -14,6 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ from retrograd.train.evaluate import (
 from retrograd.train.history import History
 from retrograd.train.metrics import Accuracy, Metric
 from retrograd.train.progress import ProgressDisplay
-from retrograd.train.step import split_batch, train_step
+from retrograd.train.step import split_batch, tbptt_step, train_step
 
 
 def _split_validation(
@@ -132,6 +133,8 @@ def fit(
     resume: bool = False,
     drop_last: bool = False,
     progress_stream: Any = None,
+    max_grad_norm: float | None = None,
+    tbptt: int | None = None,
 ) -> History:
     """Train ``model`` by backpropagation and gradient descent.
 
@@ -194,6 +197,16 @@ def fit(
         Skip a last batch smaller than ``batch_size``.
     progress_stream : file-like, optional
         Where progress goes (default stderr).
+    max_grad_norm : float, optional
+        Clip the gradients' joint L2 norm to this value before every update
+        (``optim.clip_grad_norm_``), against exploding gradients (recurrent nets).
+    tbptt : int, optional
+        Truncated backpropagation through time: cut each batch of sequences into
+        chunks of ``tbptt`` time steps and update after each chunk, carrying the
+        recurrent state (detached) from chunk to chunk (:func:`~retrograd.train.step.tbptt_step`).
+        ``X`` is ``(N, T, ...)`` (batch first, as the loader cuts batches along the
+        first axis) and the model is called as ``model(x_chunk, state) -> (output,
+        state)``; ``y`` is ``(N,)``/``(N, ...)`` per sequence or ``(N, T, ...)`` per step.
 
     Returns
     -------
@@ -223,6 +236,10 @@ def fit(
     if not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative int, got {epochs!r}")
     loss_fn = resolve_loss(loss)
+    if tbptt is not None and (not isinstance(tbptt, (int, np.integer)) or tbptt < 1):
+        raise ValueError(f"fit: tbptt (the truncation length) must be an int >= 1, got {tbptt!r}")
+    if max_grad_norm is not None and not max_grad_norm > 0:
+        raise ValueError(f"fit: max_grad_norm must be > 0, got {max_grad_norm!r}")
     if isinstance(optimizer, str):
         raise TypeError(
             f"fit: optimizer must be an Optimizer instance, e.g. optim.SGD(model.parameters(), "
@@ -292,6 +309,8 @@ def fit(
     # the lean path: no per-batch hook calls when nothing listens (a silent progress display)
     batch_hooks = any(_wants_batches(c) for c in callbacks if not (c is progress and not verbose))
 
+    # one update per batch, or (truncated BPTT) one per chunk of tbptt time steps
+    step_fn = train_step if tbptt is None else partial(tbptt_step, k=int(tbptt), batch_first=True)
     cb.on_train_begin({})
     try:
         for epoch in range(start_epoch, int(epochs)):
@@ -309,7 +328,7 @@ def fit(
                 if batch_hooks:
                     cb.on_batch_begin(b, {"batch": b, "size": n})
                 where = f"epoch {epoch + 1}/{epochs}, step {state.step + 1} (batch {b + 1})"
-                result = train_step(
+                result = step_fn(
                     model,
                     loss_fn,
                     optimizer,
@@ -320,6 +339,7 @@ def fit(
                     step=state.step + 1,
                     where=where,
                     parameters=params,
+                    max_grad_norm=max_grad_norm,
                 )
                 state.step += 1
                 total += result.loss if summed else result.loss * n

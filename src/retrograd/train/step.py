@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from retrograd.optim.clip import clip_grad_norm_
 from retrograd.tensor import Tensor
 from retrograd.train.nonfinite import raise_nonfinite
 
@@ -85,6 +86,7 @@ def train_step(
     step: int | None = None,
     where: str = "",
     parameters: list[Tensor] | None = None,
+    max_grad_norm: float | None = None,
 ) -> StepResult:
     """Run one step of gradient descent on one batch.
 
@@ -117,6 +119,9 @@ def train_step(
     parameters : list of Tensor, optional
         ``list(model.parameters())`` when the caller already has it (``fit``
         passes it): saves walking the module tree twice every step.
+    max_grad_norm : float, optional
+        Clip the gradients' joint L2 norm to this value between backward and the
+        update (``optim.clip_grad_norm_``), against exploding gradients.
 
     Returns
     -------
@@ -146,9 +151,48 @@ def train_step(
     like = parameters[0] if parameters else None
     inputs = tuple(as_tensor(x, like) for x in inputs)
     optimizer.zero_grad()
-    output = model(*inputs)
+    output = model(*inputs)  # 1. forward
     target = match_target(output, as_tensor(yb, like))
-    loss = loss_fn(output, target)
+    value = _loss_backward(  # 2. backward
+        loss_fn(output, target), model, model, loss_fn, inputs, target, parameters,
+        check_finite, epoch, step, where,
+    )  # fmt: skip
+    if max_grad_norm is not None:
+        clip_grad_norm_(parameters, max_grad_norm)
+    if getattr(optimizer, "needs_closure", False):  # L-BFGS, CG: re-evaluate during line search
+
+        def closure() -> Tensor:
+            optimizer.zero_grad()
+            again = loss_fn(model(*inputs), target)
+            again.backward()
+            if max_grad_norm is not None:
+                clip_grad_norm_(parameters, max_grad_norm)
+            return again
+
+        optimizer.step(closure)
+    else:
+        optimizer.step()  # 3. update
+    return StepResult(value, output.data)
+
+
+def _loss_backward(
+    loss: Any,
+    model: Any,
+    diag_model: Any,
+    loss_fn: Callable[[Tensor, Tensor], Tensor],
+    inputs: tuple[Tensor, ...],
+    target: Tensor,
+    parameters: list[Tensor],
+    check_finite: bool,
+    epoch: int | None,
+    step: int | None,
+    where: str,
+) -> float:
+    """Check the loss, run ``loss.backward()``, check the gradients; returns the loss value.
+
+    ``diag_model(*inputs)`` re-runs the forward pass when a NaN/Inf has to be traced
+    to the op that produced it (``model`` itself, or a chunk of a truncated-BPTT step).
+    """
     if not isinstance(loss, Tensor) or loss.size != 1:
         shape = getattr(loss, "shape", None)
         raise ValueError(
@@ -158,7 +202,7 @@ def train_step(
     value = float(loss.data)
     if check_finite and not math.isfinite(value):
         raise_nonfinite(
-            f"loss is {value}", model, loss_fn, inputs, target, "forward", epoch, step, where
+            f"loss is {value}", diag_model, loss_fn, inputs, target, "forward", epoch, step, where
         )
     loss.backward()
     if check_finite:
@@ -169,7 +213,7 @@ def train_step(
                     continue
                 raise_nonfinite(
                     f"the gradient of {_param_name(model, p)} is not finite (loss {value:.6g})",
-                    model,
+                    diag_model,
                     loss_fn,
                     inputs,
                     target,
@@ -178,15 +222,107 @@ def train_step(
                     step,
                     where,
                 )
-    if getattr(optimizer, "needs_closure", False):  # L-BFGS, CG: re-evaluate during line search
+    return value
 
-        def closure() -> Tensor:
-            optimizer.zero_grad()
-            again = loss_fn(model(*inputs), target)
-            again.backward()
-            return again
 
-        optimizer.step(closure)
-    else:
+class _Chunk:
+    """``model(x_chunk, state)[0]`` as a one-input model, for re-running a chunk to find
+    the op behind a NaN/Inf (its parameters are the model's)."""
+
+    def __init__(self, model: Any, state: Any) -> None:
+        self.model, self.state = model, state
+
+    def __call__(self, x: Tensor) -> Tensor:
+        return self.model(x, self.state)[0]
+
+    def parameters(self) -> Any:
+        return self.model.parameters()
+
+    def named_parameters(self) -> Any:
+        return self.model.named_parameters()
+
+
+def tbptt_step(
+    model: Any,
+    loss_fn: Callable[[Tensor, Tensor], Tensor],
+    optimizer: Any,
+    xb: Any,
+    yb: Any,
+    k: int,
+    *,
+    batch_first: bool = False,
+    max_grad_norm: float | None = None,
+    check_finite: bool = True,
+    epoch: int | None = None,
+    step: int | None = None,
+    where: str = "",
+    parameters: list[Tensor] | None = None,
+) -> StepResult:
+    """Train on one batch of long sequences by truncated backpropagation through time.
+
+    The batch is cut into chunks of ``k`` time steps. Each chunk is one
+    :func:`train_step`-like update (forward, loss, NaN/Inf checks, backward, optional
+    clipping, ``optimizer.step()``); the recurrent state is carried from chunk to chunk
+    but detached at each boundary, so gradients flow back at most ``k`` steps and the
+    graph never holds more than one chunk (``nn.truncated_bptt`` explains the idea).
+
+    Parameters
+    ----------
+    model : Module
+        ``model(x_chunk, state) -> (output, new_state)``; ``state`` is None for the
+        first chunk of every batch (each batch holds independent sequences). ``nn.RNN``,
+        ``nn.LSTM`` and ``nn.GRU`` have this signature; wrap one with a readout for
+        classification.
+    xb, yb : Tensor or ndarray
+        Inputs ``(T, N, ...)`` (``(N, T, ...)`` with ``batch_first``) and targets: with a
+        time axis (per-step targets, chunked like the inputs) or without (one target per
+        sequence, used for every chunk).
+    k : int
+        Truncation length.
+    max_grad_norm : float, optional
+        Clip the gradients' joint norm before every update.
+    check_finite, epoch, step, where, parameters
+        As in :func:`train_step`.
+
+    Returns
+    -------
+    StepResult
+        The mean of the chunk losses, and the output: the chunks' outputs joined along
+        the time axis for per-step targets, the last chunk's output otherwise.
+    """
+    from retrograd.nn.truncated_bptt import detach_state, time_chunks
+
+    if getattr(optimizer, "needs_closure", False):
+        raise ValueError(
+            "truncated BPTT updates once per chunk; full-batch optimizers that re-evaluate "
+            "the loss (L-BFGS, CG) need the whole sequence: use tbptt=None"
+        )
+    if parameters is None:
+        parameters = list(model.parameters())
+    like = parameters[0] if parameters else None
+    x_all = xb[0] if isinstance(xb, (tuple, list)) and len(xb) == 1 else xb
+    state, losses, outputs = None, [], []
+    y_all = yb.data if isinstance(yb, Tensor) else np.asarray(yb)
+    for c, (x_chunk, y_chunk) in enumerate(time_chunks(x_all, y_all, k, batch_first)):
+        x = as_tensor(x_chunk, like)
+        optimizer.zero_grad()
+        output, new_state = model(x, state)
+        target = match_target(output, as_tensor(y_chunk, like))
+        chunk_where = f"{where}, time steps {c * k + 1}-{c * k + x_chunk.shape[batch_first]}"
+        losses.append(
+            _loss_backward(
+                loss_fn(output, target), model, _Chunk(model, state), loss_fn, (x,), target,
+                parameters, check_finite, epoch, step, chunk_where.lstrip(", "),
+            )
+        )  # fmt: skip
+        if max_grad_norm is not None:
+            clip_grad_norm_(parameters, max_grad_norm)
         optimizer.step()
-    return StepResult(value, output.data)
+        outputs.append(output.data)
+        state = detach_state(new_state)  # the truncation: no gradient past this boundary
+    if not outputs:
+        raise ValueError(f"tbptt_step: the input batch has no time steps (shape {x_all.shape})")
+    timed = len(outputs) > 1 and y_all.ndim > int(batch_first) and y_all.ndim >= 2
+    timed = timed and y_all.shape[int(batch_first)] == np.shape(x_all)[int(batch_first)]
+    out = np.concatenate(outputs, axis=int(batch_first)) if timed else outputs[-1]
+    return StepResult(float(np.mean(losses)), out)
