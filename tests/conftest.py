@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# scikit-learn's estimator checks include array-API input checks, which run only when
+# SciPy is imported with its array-API mode on; set it before anything imports SciPy, so
+# that `parametrize_with_checks` runs every check (tests/test_sklearn.py).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import numpy as np
 import pytest

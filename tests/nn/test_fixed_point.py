@@ -24,7 +24,7 @@ def _layer(rng, **kw):
 
 @pytest.mark.parametrize(
     "opts",
-    [{}, {"activation": "sigmoid"}, {"step_size": 0.5}, {"bias": False}],
+    [{}, {"activation": "sigmoid"}, {"activation": "relu"}, {"step_size": 0.5}, {"bias": False}],
     ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default",
 )
 def test_gradcheck(opts, rng):

@@ -14,6 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterable
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -312,70 +313,74 @@ def fit(
     # one update per batch, or (truncated BPTT) one per chunk of tbptt time steps
     step_fn = train_step if tbptt is None else partial(tbptt_step, k=int(tbptt), batch_first=True)
     cb.on_train_begin({})
-    try:
-        for epoch in range(start_epoch, int(epochs)):
-            state.epoch = epoch
-            if hasattr(model, "train"):
-                model.train()
-            cb.on_epoch_begin(epoch, {})
-            for m in train_metrics:
-                m.reset()
-            total, seen = 0.0, 0
-            params = list(model.parameters()) if hasattr(model, "parameters") else []
-            for b, batch in enumerate(loader):
-                inputs, target = split_batch(batch)
-                n = len(target)
-                if batch_hooks:
-                    cb.on_batch_begin(b, {"batch": b, "size": n})
-                where = f"epoch {epoch + 1}/{epochs}, step {state.step + 1} (batch {b + 1})"
-                result = step_fn(
-                    model,
-                    loss_fn,
-                    optimizer,
-                    inputs,
-                    target,
-                    check_finite=terminate_on_nan,
-                    epoch=epoch + 1,
-                    step=state.step + 1,
-                    where=where,
-                    parameters=params,
-                    max_grad_norm=max_grad_norm,
-                )
-                state.step += 1
-                total += result.loss if summed else result.loss * n
-                seen += n
+    # a diverging run overflows somewhere; the NaN/Inf check below stops it with an error
+    # that names the step and the op, so NumPy's own overflow warnings would only be noise
+    quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+    with quiet if terminate_on_nan else nullcontext():
+        try:
+            for epoch in range(start_epoch, int(epochs)):
+                state.epoch = epoch
+                if hasattr(model, "train"):
+                    model.train()
+                cb.on_epoch_begin(epoch, {})
                 for m in train_metrics:
-                    m.update(result.output, target.data)
-                if batch_hooks:
-                    cb.on_batch_end(b, {"batch": b, "size": n, "loss": result.loss})
+                    m.reset()
+                total, seen = 0.0, 0
+                params = list(model.parameters()) if hasattr(model, "parameters") else []
+                for b, batch in enumerate(loader):
+                    inputs, target = split_batch(batch)
+                    n = len(target)
+                    if batch_hooks:
+                        cb.on_batch_begin(b, {"batch": b, "size": n})
+                    where = f"epoch {epoch + 1}/{epochs}, step {state.step + 1} (batch {b + 1})"
+                    result = step_fn(
+                        model,
+                        loss_fn,
+                        optimizer,
+                        inputs,
+                        target,
+                        check_finite=terminate_on_nan,
+                        epoch=epoch + 1,
+                        step=state.step + 1,
+                        where=where,
+                        parameters=params,
+                        max_grad_norm=max_grad_norm,
+                    )
+                    state.step += 1
+                    total += result.loss if summed else result.loss * n
+                    seen += n
+                    for m in train_metrics:
+                        m.update(result.output, target.data)
+                    if batch_hooks:
+                        cb.on_batch_end(b, {"batch": b, "size": n, "loss": result.loss})
+                    if state.stop_training:
+                        break
+                logs: dict[str, Any] = {"loss": total / seen if seen else math.nan}
+                logs.update({m.name: m.result() for m in train_metrics})
+                if val_loader is not None:
+                    val = run_evaluation(model, val_loader, loss_fn, val_metrics)
+                    logs.update({f"val_{k}": v for k, v in val.items()})
+                if hasattr(optimizer, "param_groups") and "lr" in optimizer.param_groups[0]:
+                    logs["lr"] = float(optimizer.param_groups[0]["lr"])
+                if stop_at_loss is not None and logs["loss"] <= stop_at_loss:
+                    state.stop(
+                        f"training loss {logs['loss']:.6g} reached the target {stop_at_loss} "
+                        f"at epoch {epoch + 1}"
+                    )
+                if stop_when_all_correct and _all_correct(
+                    model, loader, accuracy or Accuracy(), batch_size or 256
+                ):
+                    state.stop(f"every training example classified correctly at epoch {epoch + 1}")
+                if scheduler is not None:
+                    _step_scheduler(scheduler, logs)
+                history.record(epoch, logs)
+                history.stop_reason = state.stop_reason
+                cb.on_epoch_end(epoch, logs)
+                history.stop_reason = state.stop_reason
                 if state.stop_training:
                     break
-            logs: dict[str, Any] = {"loss": total / seen if seen else math.nan}
-            logs.update({m.name: m.result() for m in train_metrics})
-            if val_loader is not None:
-                val = run_evaluation(model, val_loader, loss_fn, val_metrics)
-                logs.update({f"val_{k}": v for k, v in val.items()})
-            if hasattr(optimizer, "param_groups") and "lr" in optimizer.param_groups[0]:
-                logs["lr"] = float(optimizer.param_groups[0]["lr"])
-            if stop_at_loss is not None and logs["loss"] <= stop_at_loss:
-                state.stop(
-                    f"training loss {logs['loss']:.6g} reached the target {stop_at_loss} "
-                    f"at epoch {epoch + 1}"
-                )
-            if stop_when_all_correct and _all_correct(
-                model, loader, accuracy or Accuracy(), batch_size or 256
-            ):
-                state.stop(f"every training example classified correctly at epoch {epoch + 1}")
-            if scheduler is not None:
-                _step_scheduler(scheduler, logs)
-            history.record(epoch, logs)
-            history.stop_reason = state.stop_reason
-            cb.on_epoch_end(epoch, logs)
-            history.stop_reason = state.stop_reason
-            if state.stop_training:
-                break
-    finally:
-        progress.close()
+        finally:
+            progress.close()
     cb.on_train_end({"history": history})
     history.stop_reason = state.stop_reason
     return history
