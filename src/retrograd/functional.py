@@ -61,22 +61,53 @@ def _binary(op: type, a: TensorLike, b: TensorLike) -> Tensor:
 
 # -- arithmetic ---------------------------------------------------------------
 def add(a: TensorLike, b: TensorLike) -> Tensor:
-    """a + b with NumPy broadcasting. Shape: ``broadcast(a.shape, b.shape)``."""
+    """a + b with NumPy broadcasting. Shape: ``broadcast(a.shape, b.shape)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.add(rg.tensor([[1.0], [2.0]]), [10.0, 20.0])    # (2, 1) + (2,) -> (2, 2)
+    tensor([[11., 21.],
+            [12., 22.]])
+    """
     return _binary(ops.Add, a, b)
 
 
 def subtract(a: TensorLike, b: TensorLike) -> Tensor:
-    """a - b with NumPy broadcasting."""
+    """a - b with NumPy broadcasting. Shape: ``broadcast(a.shape, b.shape)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.subtract(rg.tensor([5.0, 7.0]), 1.0)
+    tensor([4., 6.])
+    """
     return _binary(ops.Sub, a, b)
 
 
 def multiply(a: TensorLike, b: TensorLike) -> Tensor:
-    """a * b (elementwise) with NumPy broadcasting."""
+    """a * b (elementwise) with NumPy broadcasting. Shape: ``broadcast(a.shape, b.shape)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.multiply(rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0]))
+    tensor([3., 8.])
+    """
     return _binary(ops.Mul, a, b)
 
 
 def divide(a: TensorLike, b: TensorLike) -> Tensor:
-    """a / b (true division) with NumPy broadcasting."""
+    """a / b (true division) with NumPy broadcasting. Shape: ``broadcast(a.shape, b.shape)``.
+
+    Integer operands give a floating result.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.divide(rg.tensor([1.0, 3.0]), 2.0)
+    tensor([0.5, 1.5])
+    """
     a, b = _same_dtype([a, b])
     return a / b
 
@@ -97,7 +128,14 @@ def power(a: TensorLike, b: TensorLike) -> Tensor:
 
 
 def negative(a: TensorLike) -> Tensor:
-    """-a."""
+    """-a. Shape: same as ``a``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.negative(rg.tensor([1.0, -2.0]))
+    tensor([-1.,  2.])
+    """
     return ops.Neg.apply(_t(a))
 
 
@@ -125,33 +163,92 @@ def sum(x: TensorLike, axis: Any = None, keepdims: bool = False) -> Tensor:  # n
     Shape
     -----
     ``x.shape`` without the reduced axes (kept as length 1 with ``keepdims=True``).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> rg.sum(x)
+    tensor(10.)
+    >>> rg.sum(x, axis=0)
+    tensor([4., 6.])
+    >>> rg.sum(x, axis=1, keepdims=True).shape
+    (2, 1)
     """
     return ops.Sum.apply(_t(x), axis=axis, keepdims=keepdims)
 
 
 def mean(x: TensorLike, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over ``axis`` (NaN over zero elements, as NumPy)."""
+    """Arithmetic mean over ``axis`` (NaN over zero elements, as NumPy).
+
+    Shape: ``x.shape`` without the reduced axes (length 1 with ``keepdims=True``).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.mean(rg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    tensor([1.5, 3.5])
+    """
     return ops.Mean.apply(_t(x), axis=axis, keepdims=keepdims)
 
 
 def var(x: TensorLike, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Variance ``sum((x - mean)^2) / (n - ddof)`` over ``axis`` (``ddof=1``: unbiased)."""
+    """Variance ``sum((x - mean)^2) / (n - ddof)`` over ``axis`` (``ddof=1``: unbiased).
+
+    Shape: ``x.shape`` without the reduced axes (length 1 with ``keepdims=True``).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0, 3.0])
+    >>> rg.var(x), rg.var(x, ddof=1)
+    (tensor(1.), tensor(2.))
+    """
     return ops.Var.apply(_t(x), axis=axis, keepdims=keepdims, ddof=ddof)
 
 
 def max(x: TensorLike, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Maximum over ``axis``; tied maxima share the gradient equally."""
+    """Maximum over ``axis``; tied maxima share the gradient equally.
+
+    Shape: ``x.shape`` without the reduced axes (length 1 with ``keepdims=True``).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([3.0, 1.0, 3.0], requires_grad=True)
+    >>> m = rg.max(x)
+    >>> m.backward()
+    >>> m, x.grad
+    (tensor(3., grad_fn=<Max>), array([0.5, 0. , 0.5], dtype=float32))
+    """
     return ops.Max.apply(_t(x), axis=axis, keepdims=keepdims)
 
 
 def min(x: TensorLike, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Minimum over ``axis``; tied minima share the gradient equally."""
+    """Minimum over ``axis``; tied minima share the gradient equally.
+
+    Shape: ``x.shape`` without the reduced axes (length 1 with ``keepdims=True``).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.min(rg.tensor([[1.0, 5.0], [4.0, 2.0]]), axis=1)
+    tensor([1., 2.])
+    """
     return ops.Min.apply(_t(x), axis=axis, keepdims=keepdims)
 
 
 # -- shape ------------------------------------------------------------------------
 def reshape(x: TensorLike, shape: Sequence[int]) -> Tensor:
-    """Same elements, new shape (one entry may be -1). Shape: ``shape``."""
+    """Same elements, new shape (one entry may be -1). Shape: ``shape``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> rg.reshape(rg.tensor(np.arange(6.0)), (2, -1))
+    tensor([[0., 1., 2.],
+            [3., 4., 5.]])
+    """
     return ops.Reshape.apply(_t(x), shape=tuple(shape))
 
 
@@ -161,22 +258,55 @@ def transpose(x: TensorLike, axes: Sequence[int] | None = None) -> Tensor:
     Shape
     -----
     ``tuple(x.shape[a] for a in axes)``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> x = rg.tensor(np.zeros((2, 3, 4)))
+    >>> rg.transpose(x).shape, rg.transpose(x, (0, 2, 1)).shape
+    ((4, 3, 2), (2, 4, 3))
     """
     return ops.Transpose.apply(_t(x), axes=None if axes is None else tuple(axes))
 
 
 def permute(x: TensorLike, axes: Sequence[int]) -> Tensor:
-    """PyTorch's name for :func:`transpose` with explicit axes."""
+    """PyTorch's name for :func:`transpose` with explicit axes.
+
+    Shape: ``tuple(x.shape[a] for a in axes)``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> rg.permute(rg.tensor(np.zeros((2, 3, 4))), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     return transpose(x, axes)
 
 
 def swapaxes(x: TensorLike, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
+    """Exchange two axes. Shape: ``x.shape`` with entries ``axis1`` and ``axis2`` swapped.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> rg.swapaxes(rg.tensor(np.zeros((2, 3, 4))), 0, 2).shape
+    (4, 3, 2)
+    """
     return _t(x).swapaxes(axis1, axis2)
 
 
 def squeeze(x: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
-    """Drop axes of length 1 (all of them, or those in ``axis``)."""
+    """Drop axes of length 1 (all of them, or those in ``axis``).
+
+    Naming an axis whose length is not 1 raises ``ValueError``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> x = rg.tensor(np.zeros((1, 3, 1)))
+    >>> rg.squeeze(x).shape, rg.squeeze(x, 0).shape
+    ((3,), (3, 1))
+    """
     x = _t(x)
     if axis is None:
         shape = tuple(n for n in x.shape if n != 1)
@@ -193,7 +323,15 @@ def squeeze(x: TensorLike, axis: int | Sequence[int] | None = None) -> Tensor:
 
 
 def expand_dims(x: TensorLike, axis: int | Sequence[int]) -> Tensor:
-    """Insert axes of length 1 at positions ``axis`` of the result (as ``numpy.expand_dims``)."""
+    """Insert axes of length 1 at positions ``axis`` of the result (as ``numpy.expand_dims``).
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> x = rg.tensor(np.zeros((2, 3)))
+    >>> rg.expand_dims(x, 0).shape, rg.expand_dims(x, -1).shape, rg.expand_dims(x, (0, 2)).shape
+    ((1, 2, 3), (2, 3, 1), (1, 2, 1, 3))
+    """
     x = _t(x)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     ndim = x.ndim + len(axes)
@@ -209,6 +347,13 @@ def flatten(x: TensorLike, start_axis: int = 0, end_axis: int = -1) -> Tensor:
     Shape
     -----
     ``flatten(x, 1)``: ``(N, d1, d2, ...) -> (N, d1 * d2 * ...)``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> x = rg.tensor(np.zeros((8, 3, 4, 4)))
+    >>> rg.flatten(x).shape, rg.flatten(x, 1).shape, rg.flatten(x, 1, 2).shape
+    ((384,), (8, 48), (8, 12, 4))
     """
     x = _t(x)
     if x.ndim == 0:
@@ -219,7 +364,19 @@ def flatten(x: TensorLike, start_axis: int = 0, end_axis: int = -1) -> Tensor:
 
 
 def broadcast_to(x: TensorLike, shape: Sequence[int]) -> Tensor:
-    """Repeat ``x`` along broadcast axes (a read-only view); its gradient sums them back."""
+    """Repeat ``x`` along broadcast axes (a read-only view); its gradient sums them back.
+
+    Shape: ``shape`` (``x.shape`` must broadcast to it).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = rg.broadcast_to(x, (3, 2))
+    >>> y.sum().backward()
+    >>> y.shape, x.grad
+    ((3, 2), array([3., 3.], dtype=float32))
+    """
     return ops.BroadcastTo.apply(_t(x), shape=tuple(shape))
 
 
@@ -229,54 +386,138 @@ def concatenate(xs: Sequence[TensorLike], axis: int = 0) -> Tensor:
     Shape
     -----
     All shapes equal except along ``axis``, where the result has the sum of their lengths.
+    Anything else raises ``ValueError`` naming the op, every input shape and ``axis``.
 
     Examples
     --------
     >>> import retrograd as rg
     >>> rg.concatenate([rg.tensor([1.0]), rg.tensor([2.0, 3.0])])
     tensor([1., 2., 3.])
+    >>> rg.concatenate([rg.tensor([[1.0, 2.0]]), rg.tensor([[3.0]])])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: concatenate: input shapes must match except along axis 0; ... (1, 2), (1, 1)
     """
     return ops.Concatenate.apply(*_same_dtype(xs), axis=axis)
 
 
 def stack(xs: Sequence[TensorLike], axis: int = 0) -> Tensor:
-    """Join equally shaped tensors along a new axis. Shape: ``(..., len(xs), ...)``."""
+    """Join equally shaped tensors along a new axis.
+
+    Shape
+    -----
+    ``x.shape`` with ``len(xs)`` inserted at ``axis``; a shape mismatch raises
+    ``ValueError`` naming the op, every input shape and ``axis``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> a, b = rg.tensor([1.0, 2.0]), rg.tensor([3.0, 4.0])
+    >>> rg.stack([a, b])
+    tensor([[1., 2.],
+            [3., 4.]])
+    >>> rg.stack([a, b], axis=1).shape
+    (2, 2)
+    """
     return ops.Stack.apply(*_same_dtype(xs), axis=axis)
 
 
 def pad(x: TensorLike, pad_width: Any, value: float = 0.0) -> Tensor:
-    """Constant padding; ``pad_width`` as in ``numpy.pad`` (int, ``(lo, hi)`` or one per axis)."""
+    """Constant padding; ``pad_width`` as in ``numpy.pad`` (int, ``(lo, hi)`` or one per axis).
+
+    Shape: each axis grows by its ``lo + hi``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.pad(rg.tensor([1.0, 2.0]), (1, 2))
+    tensor([0., 1., 2., 0., 0.])
+    >>> rg.pad(rg.tensor([[1.0]]), 1, value=-1.0)
+    tensor([[-1., -1., -1.],
+            [-1.,  1., -1.],
+            [-1., -1., -1.]])
+    """
     return ops.Pad.apply(_t(x), pad_width=pad_width, value=value)
 
 
 # -- elementwise --------------------------------------------------------------------
 def exp(x: TensorLike) -> Tensor:
-    """e^x."""
+    """e^x, elementwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> y = rg.exp(rg.tensor([0.0, 1.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [1.0, 2.7183]
+    """
     return ops.Exp.apply(_t(x))
 
 
 def log(x: TensorLike) -> Tensor:
-    """Natural logarithm (x > 0)."""
+    """Natural logarithm (x > 0), elementwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> y = rg.log(rg.tensor([1.0, 100.0]))
+    >>> [round(v, 4) for v in y.tolist()]
+    [0.0, 4.6052]
+    """
     return ops.Log.apply(_t(x))
 
 
 def log1p(x: TensorLike) -> Tensor:
-    """ln(1 + x), accurate for small x (x > -1)."""
+    """ln(1 + x), accurate for small x (x > -1), elementwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> rg.log1p(rg.tensor([1e-10], dtype=np.float64))
+    tensor([1.e-10], dtype=float64)
+    """
     return ops.Log1p.apply(_t(x))
 
 
 def sqrt(x: TensorLike) -> Tensor:
-    """Square root (x >= 0; the gradient is infinite at 0)."""
+    """Square root (x >= 0; the gradient is infinite at 0), elementwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.sqrt(rg.tensor([4.0, 9.0]))
+    tensor([2., 3.])
+    """
     return ops.Sqrt.apply(_t(x))
 
 
 def abs(x: TensorLike) -> Tensor:  # noqa: A001
-    """|x| (gradient sign(x), 0 at x = 0)."""
+    """|x| (gradient sign(x), 0 at x = 0), elementwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> rg.abs(x).sum().backward()
+    >>> x.grad
+    array([-1.,  0.,  1.], dtype=float32)
+    """
     return ops.Abs.apply(_t(x))
 
 
 def clip(x: TensorLike, a_min: float | None = None, a_max: float | None = None) -> Tensor:
-    """Limit values to ``[a_min, a_max]``; the gradient is 0 where a bound was applied."""
+    """Limit values to ``[a_min, a_max]``; the gradient is 0 where a bound was applied.
+
+    Either bound may be None (no limit on that side). Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    >>> y = rg.clip(x, 0.0, 1.0)
+    >>> y.sum().backward()
+    >>> y.detach(), x.grad
+    (tensor([0. , 0.5, 1. ]), array([0., 1., 0.], dtype=float32))
+    """
     return ops.Clip.apply(_t(x), a_min=a_min, a_max=a_max)
 
 
@@ -300,12 +541,30 @@ def where(cond: TensorLike, a: TensorLike, b: TensorLike) -> Tensor:
 
 
 def maximum(a: TensorLike, b: TensorLike) -> Tensor:
-    """Elementwise max of two tensors (broadcasting); ties split the gradient equally."""
+    """Elementwise max of two tensors (broadcasting); ties split the gradient equally.
+
+    Shape: ``broadcast(a.shape, b.shape)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.maximum(rg.tensor([1.0, 5.0]), rg.tensor([3.0, 2.0]))
+    tensor([3., 5.])
+    """
     return _binary(ops.Maximum, a, b)
 
 
 def minimum(a: TensorLike, b: TensorLike) -> Tensor:
-    """Elementwise min of two tensors (broadcasting); ties split the gradient equally."""
+    """Elementwise min of two tensors (broadcasting); ties split the gradient equally.
+
+    Shape: ``broadcast(a.shape, b.shape)``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.minimum(rg.tensor([1.0, 5.0]), 2.0)
+    tensor([1., 2.])
+    """
     return _binary(ops.Minimum, a, b)
 
 
@@ -323,22 +582,53 @@ def sigmoid(x: TensorLike) -> Tensor:
 
 
 def tanh(x: TensorLike) -> Tensor:
-    """Hyperbolic tangent; backward reuses the output: 1 - y^2."""
+    """Hyperbolic tangent; backward reuses the output: 1 - y^2. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.tanh(rg.tensor([-100.0, 0.0, 100.0]))
+    tensor([-1.,  0.,  1.])
+    """
     return ops.Tanh.apply(_t(x))
 
 
 def relu(x: TensorLike) -> Tensor:
-    """max(x, 0); the gradient at 0 is 0 (as PyTorch)."""
+    """max(x, 0); the gradient at 0 is 0 (as PyTorch). Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> x = rg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> y = rg.relu(x)
+    >>> y.sum().backward()
+    >>> y.detach(), x.grad
+    (tensor([0., 0., 2.]), array([0., 0., 1.], dtype=float32))
+    """
     return ops.ReLU.apply(_t(x))
 
 
 def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
-    """x for x > 0, ``negative_slope * x`` otherwise."""
+    """x for x > 0, ``negative_slope * x`` otherwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.leaky_relu(rg.tensor([-2.0, 3.0]), negative_slope=0.1)
+    tensor([-0.2,  3. ])
+    """
     return ops.LeakyReLU.apply(_t(x), negative_slope=negative_slope)
 
 
 def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
-    """x for x > 0, ``alpha (e^x - 1)`` otherwise."""
+    """x for x > 0, ``alpha (e^x - 1)`` otherwise. Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.elu(rg.tensor([-100.0, 0.0, 2.0]))
+    tensor([-1.,  0.,  2.])
+    """
     return ops.ELU.apply(_t(x), alpha=alpha)
 
 
@@ -350,12 +640,33 @@ def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
     approximate : {"none", "tanh"}
         ``"none"`` (default, as PyTorch): exact, through erf. ``"tanh"``: the tanh
         approximation ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``, cheaper.
+
+    Shape
+    -----
+    Same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> [round(v, 4) for v in rg.gelu(rg.tensor([-3.0, 0.0, 1.0])).tolist()]
+    [-0.004, 0.0, 0.8413]
+    >>> round(rg.gelu(rg.tensor(1.0), approximate="tanh").item(), 4)
+    0.8412
     """
     return ops.GELU.apply(_t(x), approximate=approximate)
 
 
 def softplus(x: TensorLike) -> Tensor:
-    """ln(1 + e^x), computed without overflow; its derivative is sigmoid(x)."""
+    """ln(1 + e^x), computed without overflow; its derivative is sigmoid(x).
+
+    Shape: same as ``x``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> [round(v, 4) for v in rg.softplus(rg.tensor([-1000.0, 0.0, 1000.0])).tolist()]
+    [0.0, 0.6931, 1000.0]
+    """
     return ops.Softplus.apply(_t(x))
 
 
@@ -365,6 +676,13 @@ def softmax(x: TensorLike, axis: int = -1) -> Tensor:
     Shape
     -----
     Same as ``x``; entries along ``axis`` sum to 1.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> rg.softmax(rg.tensor([[0.0, np.log(3.0)], [1000.0, 1000.0]]))
+    tensor([[0.25, 0.75],
+            [0.5 , 0.5 ]])
     """
     return ops.Softmax.apply(_t(x), axis=axis)
 

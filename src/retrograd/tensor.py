@@ -89,18 +89,36 @@ class Tensor:
     # -- basic properties ---------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each axis, a tuple of ints (as ``ndarray.shape``).
+
+        Examples
+        --------
+        >>> import numpy as np, retrograd as rg
+        >>> rg.tensor(np.zeros((2, 3))).shape
+        (2, 3)
+        """
         return self.data.shape
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of ``data`` (``float32`` for floating data unless changed).
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([1.0]).dtype, rg.tensor([1]).dtype
+        (dtype('float32'), dtype('int64'))
+        """
         return self.data.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of axes, ``len(self.shape)``."""
         return self.data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements, the product of ``self.shape``."""
         return self.data.size
 
     @property
@@ -110,32 +128,78 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
+        """All axes reversed (the transpose of a matrix); same as ``self.transpose()``.
+
+        Examples
+        --------
+        >>> import numpy as np, retrograd as rg
+        >>> rg.tensor(np.zeros((2, 3))).T.shape
+        (3, 2)
+        """
         return self.transpose()
 
     def __len__(self) -> int:
         return len(self.data)
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+        """The underlying array (shared, not copied).
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
         return self.data
 
     def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
+        """The value of a one-element tensor as a Python number.
+
+        Any other size raises ``ValueError``.
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([[2.5]]).item()
+        2.5
+        """
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The values as (nested) Python lists of numbers, as ``ndarray.tolist``.
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([[1.0, 2.0]]).tolist()
+        [[1.0, 2.0]]
+        """
         return self.data.tolist()
 
     def detach(self) -> Tensor:
-        """A new leaf sharing this tensor's data, cut off from the graph."""
+        """A new leaf sharing this tensor's data, cut off from the graph.
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> y = rg.tensor([1.0], requires_grad=True) * 2
+        >>> y.detach().requires_grad, y.detach().is_leaf
+        (False, True)
+        """
         return Tensor._make(self.data, None, False)
 
     def astype(self, dtype: Any) -> Tensor:
         """A copy with another dtype (differentiable between floating dtypes).
 
         Casting to an integer or boolean dtype gives a constant (no gradient).
+
+        Examples
+        --------
+        >>> import numpy as np, retrograd as rg
+        >>> rg.tensor([1.5, 2.5]).astype(np.float64)
+        tensor([1.5, 2.5], dtype=float64)
         """
         dtype = np.dtype(dtype)
         if dtype.kind not in "fc":
@@ -161,12 +225,23 @@ class Tensor:
         return self
 
     def retain_grad(self) -> Tensor:
-        """Keep ``.grad`` on this non-leaf tensor after ``backward()`` (leaves always do)."""
+        """Keep ``.grad`` on this non-leaf tensor after ``backward()`` (leaves always do).
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = (x * 2).retain_grad()
+        >>> (h * h).sum().backward()
+        >>> h.grad                          # d(sum h^2)/dh = 2h
+        array([4., 8.], dtype=float32)
+        """
         if self._node is not None:
             self._node.retained_output = self
         return self
 
     def zero_grad(self) -> None:
+        """Forget the accumulated gradient (``.grad`` becomes None)."""
         self.grad = None
 
     def __repr__(self) -> str:
@@ -209,6 +284,18 @@ class Tensor:
 
         Gradients *accumulate* into ``.grad`` (as in PyTorch): zero them between
         steps (``optimizer.zero_grad()``).
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> x = rg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        array([2., 4.], dtype=float32)
+        >>> y = x * 3                       # not a scalar: pass dL/dy
+        >>> y.backward([1.0, 0.0])
+        >>> x.grad                          # accumulated: [2 + 3, 4 + 0]
+        array([5., 4.], dtype=float32)
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -352,140 +439,230 @@ class Tensor:
         return Tensor(self.data >= _data(other))
 
     def eq(self, other: ArrayLike) -> Tensor:
-        """Elementwise equality as a boolean tensor (``==`` keeps identity semantics)."""
+        """Elementwise equality as a boolean tensor (``==`` keeps identity semantics).
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([1, 2, 3]).eq(2)
+        tensor([False,  True, False], dtype=bool)
+        """
         return Tensor(self.data == _data(other))
 
     # -- methods mirroring the functional API --------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all axes when None). Same as :func:`retrograd.sum`.
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0)
+        tensor([4., 6.])
+        """
         return _ops.Sum.apply(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (all axes when None). Same as :func:`retrograd.mean`."""
         return _ops.Mean.apply(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over ``axis`` (``ddof=1``: unbiased). Same as :func:`retrograd.var`."""
         return _ops.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis`` (all axes when None). Same as :func:`retrograd.max`."""
         return _ops.Max.apply(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis`` (all axes when None). Same as :func:`retrograd.min`."""
         return _ops.Min.apply(self, axis=axis, keepdims=keepdims)
 
     def argmax(self, axis: Any = None) -> Tensor:
+        """Index of the largest value over ``axis`` (of the flattened tensor when None).
+
+        Gives an integer tensor (not differentiable). Shape: ``x.shape`` without ``axis``.
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([[1.0, 3.0], [4.0, 2.0]]).argmax(axis=1)
+        tensor([1, 0], dtype=int64)
+        """
         return Tensor(self.data.argmax(axis=axis))
 
     def argmin(self, axis: Any = None) -> Tensor:
+        """Index of the smallest value over ``axis``; integer tensor, as :meth:`argmax`."""
         return Tensor(self.data.argmin(axis=axis))
 
     def reshape(self, *shape: Any) -> Tensor:
+        """Same elements, new shape: ``x.reshape(2, -1)`` or ``x.reshape((2, -1))``.
+
+        Same as :func:`retrograd.reshape`.
+
+        Examples
+        --------
+        >>> import numpy as np, retrograd as rg
+        >>> rg.tensor(np.arange(6.0)).reshape(3, -1).shape
+        (3, 2)
+        """
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return _ops.Reshape.apply(self, shape=shape)
 
     def view(self, *shape: Any) -> Tensor:
+        """PyTorch's name for :meth:`reshape`."""
         return self.reshape(*shape)
 
     def flatten(self, start_axis: int = 0, end_axis: int = -1) -> Tensor:
+        """Merge axes ``start_axis..end_axis`` into one. Same as :func:`retrograd.flatten`."""
         from retrograd.functional import flatten
 
         return flatten(self, start_axis, end_axis)
 
     def transpose(self, *axes: Any) -> Tensor:
+        """Permute axes (``x.transpose(1, 0)`` or a tuple; reverse them all when none given).
+
+        Same as :func:`retrograd.transpose`.
+        """
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         return _ops.Transpose.apply(self, axes=axes or None)
 
     def permute(self, *axes: Any) -> Tensor:
+        """PyTorch's name for :meth:`transpose` with explicit axes."""
         return self.transpose(*axes)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Exchange two axes. Same as :func:`retrograd.swapaxes`."""
         axes = list(range(self.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return _ops.Transpose.apply(self, axes=tuple(axes))
 
     def squeeze(self, axis: Any = None) -> Tensor:
+        """Drop axes of length 1 (all, or those in ``axis``). Same as :func:`retrograd.squeeze`."""
         from retrograd.functional import squeeze
 
         return squeeze(self, axis)
 
     def expand_dims(self, axis: Any) -> Tensor:
+        """Insert axes of length 1 at ``axis``. Same as :func:`retrograd.expand_dims`."""
         from retrograd.functional import expand_dims
 
         return expand_dims(self, axis)
 
     def unsqueeze(self, axis: int) -> Tensor:
+        """PyTorch's name for :meth:`expand_dims` (one axis)."""
         return self.expand_dims(axis)
 
     def exp(self) -> Tensor:
+        """e^x elementwise, same shape. Same as :func:`retrograd.exp`."""
         return _ops.Exp.apply(self)
 
     def log(self) -> Tensor:
+        """Natural logarithm elementwise, same shape. Same as :func:`retrograd.log`."""
         return _ops.Log.apply(self)
 
     def log1p(self) -> Tensor:
+        """ln(1 + x) elementwise, same shape. Same as :func:`retrograd.log1p`."""
         return _ops.Log1p.apply(self)
 
     def sqrt(self) -> Tensor:
+        """Square root elementwise, same shape. Same as :func:`retrograd.sqrt`."""
         return _ops.Sqrt.apply(self)
 
     def abs(self) -> Tensor:
+        """|x| elementwise, same shape (also ``abs(x)``). Same as :func:`retrograd.abs`."""
         return _ops.Abs.apply(self)
 
     def clip(self, a_min: Any = None, a_max: Any = None) -> Tensor:
+        """Limit values to ``[a_min, a_max]``, same shape. Same as :func:`retrograd.clip`."""
         return _ops.Clip.apply(self, a_min=a_min, a_max=a_max)
 
     def sigmoid(self) -> Tensor:
+        """1 / (1 + e^-x) elementwise, same shape. Same as :func:`retrograd.sigmoid`."""
         return _ops.Sigmoid.apply(self)
 
     def tanh(self) -> Tensor:
+        """Hyperbolic tangent elementwise, same shape. Same as :func:`retrograd.tanh`."""
         return _ops.Tanh.apply(self)
 
     def relu(self) -> Tensor:
+        """max(x, 0) elementwise, same shape. Same as :func:`retrograd.relu`.
+
+        Examples
+        --------
+        >>> import retrograd as rg
+        >>> rg.tensor([-1.0, 2.0]).relu()
+        tensor([0., 2.])
+        """
         return _ops.ReLU.apply(self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        """Leaky ReLU elementwise, same shape. Same as :func:`retrograd.leaky_relu`."""
         return _ops.LeakyReLU.apply(self, negative_slope=negative_slope)
 
     def elu(self, alpha: float = 1.0) -> Tensor:
+        """ELU elementwise, same shape. Same as :func:`retrograd.elu`."""
         return _ops.ELU.apply(self, alpha=alpha)
 
     def gelu(self, approximate: str = "none") -> Tensor:
+        """GELU elementwise, same shape. Same as :func:`retrograd.gelu`."""
         return _ops.GELU.apply(self, approximate=approximate)
 
     def softplus(self) -> Tensor:
+        """ln(1 + e^x) elementwise, same shape. Same as :func:`retrograd.softplus`."""
         return _ops.Softplus.apply(self)
 
     def softmax(self, axis: int = -1) -> Tensor:
+        """Softmax along ``axis``, same shape. Same as :func:`retrograd.softmax`."""
         return _ops.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
+        """log(softmax) along ``axis``, same shape. Same as :func:`retrograd.log_softmax`."""
         return _ops.LogSoftmax.apply(self, axis=axis)
 
     def maximum(self, other: ArrayLike) -> Tensor:
+        """Elementwise max with ``other`` (broadcasting). Same as :func:`retrograd.maximum`."""
         return _ops.Maximum.apply(*self._pair(other))
 
     def minimum(self, other: ArrayLike) -> Tensor:
+        """Elementwise min with ``other`` (broadcasting). Same as :func:`retrograd.minimum`."""
         return _ops.Minimum.apply(*self._pair(other))
 
     def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
-        """``self`` where ``condition`` holds, else ``other`` (as ``torch.Tensor.where``)."""
+        """``self`` where ``condition`` holds, else ``other`` (as ``torch.Tensor.where``).
+
+        Same as ``retrograd.where(condition, self, other)`` (:func:`retrograd.where`).
+        """
         from retrograd.functional import where
 
         return where(condition, self, other)
 
     def matmul(self, other: ArrayLike) -> Tensor:
+        """Matrix product ``self @ other``. Same as :func:`retrograd.matmul`.
+
+        Examples
+        --------
+        >>> import numpy as np, retrograd as rg
+        >>> rg.tensor(np.ones((2, 3))).matmul(rg.tensor(np.ones((3, 4)))).shape
+        (2, 4)
+        """
         return self @ other
 
     def pow(self, exponent: ArrayLike) -> Tensor:
+        """``self ** exponent`` (broadcasting). Same as :func:`retrograd.power`."""
         return self**exponent
 
     def neg(self) -> Tensor:
+        """``-self``. Same as :func:`retrograd.negative`."""
         return -self
 
     def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
+        """Constant padding, ``pad_width`` as in ``numpy.pad``. Same as :func:`retrograd.pad`."""
         return _ops.Pad.apply(self, pad_width=pad_width, value=value)
 
     def broadcast_to(self, shape: Any) -> Tensor:
+        """Repeat along broadcast axes to ``shape``. Same as :func:`retrograd.broadcast_to`."""
         return _ops.BroadcastTo.apply(self, shape=tuple(shape))
 
 

@@ -53,10 +53,51 @@ class BroadcastTo(Function):
         return g  # sum_to_shape in the engine undoes the broadcast
 
 
+def _check_join(op, xs, axis, new_axis):
+    """Raise a ``ValueError`` naming ``op``, every input shape and ``axis`` when ``xs``
+    cannot be joined (NumPy's own message names neither the op nor the shapes).
+
+    ``concatenate`` needs equal shapes except along ``axis``; ``stack`` needs equal
+    shapes, and ``axis`` may also be ``ndim`` (a new last axis).
+    """
+    if not xs:
+        raise ValueError(f"{op}: needs at least one tensor, got none")
+    shapes = ", ".join(str(x.shape) for x in xs)
+    ndim = xs[0].ndim
+    if not new_axis and any(x.ndim == 0 for x in xs):
+        raise ValueError(
+            f"{op}: cannot join 0-d tensors along axis {axis} (input shapes {shapes}); "
+            "use stack to make a new axis"
+        )
+    if any(x.ndim != ndim for x in xs):
+        raise ValueError(
+            f"{op}: all inputs need the same number of axes; got input shapes {shapes} "
+            f"(axis={axis})"
+        )
+    limit = ndim + 1 if new_axis else ndim  # stack inserts an axis: ndim + 1 positions
+    if not isinstance(axis, (int, np.integer)) or not -limit <= axis < limit:
+        raise ValueError(
+            f"{op}: axis {axis} is out of range for inputs with {ndim} axes (input shapes {shapes})"
+        )
+    if new_axis:
+        if any(x.shape != xs[0].shape for x in xs):
+            raise ValueError(
+                f"{op}: all inputs need the same shape; got input shapes {shapes} (axis={axis})"
+            )
+        return
+    a = int(axis) % ndim
+    rest = [x.shape[:a] + x.shape[a + 1 :] for x in xs]
+    if any(r != rest[0] for r in rest):
+        raise ValueError(
+            f"{op}: input shapes must match except along axis {axis}; got input shapes {shapes}"
+        )
+
+
 class Concatenate(Function):
     """z = concatenate(xs, axis)"""
 
     def forward(self, *xs, axis=0):
+        _check_join("concatenate", xs, axis, new_axis=False)
         self.axis = axis
         self.splits = np.cumsum([x.shape[axis] for x in xs])[:-1]
         return np.concatenate(xs, axis=axis)
@@ -69,6 +110,7 @@ class Stack(Function):
     """z = stack(xs, axis)"""
 
     def forward(self, *xs, axis=0):
+        _check_join("stack", xs, axis, new_axis=True)
         self.axis = axis
         return np.stack(xs, axis=axis)
 

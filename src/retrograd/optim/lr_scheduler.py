@@ -36,6 +36,21 @@ class LRScheduler:
         is kept as ``"initial_lr"`` (the schedule's base).
     last_epoch : int
         Index of the last finished epoch; ``-1`` starts a fresh schedule.
+
+    Examples
+    --------
+    A schedule of your own only defines ``get_lr()``; construction already sets
+    epoch 0's rate:
+
+    >>> from retrograd import nn, optim
+    >>> class Halve(optim.lr_scheduler.LRScheduler):
+    ...     def get_lr(self):
+    ...         return [b * 0.5**self.last_epoch for b in self.base_lrs]
+    >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+    >>> sched = Halve(opt)
+    >>> sched.step(); sched.step()
+    >>> sched.last_epoch, sched.get_last_lr(), opt.param_groups[0]["lr"]
+    (2, [0.25], 0.25)
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
@@ -56,11 +71,33 @@ class LRScheduler:
         self.step()  # move to epoch 0 (last_epoch + 1) and set its rates, as PyTorch does
 
     def get_lr(self) -> list[float]:  # pragma: no cover - abstract
-        """The learning rate of every group at epoch ``self.last_epoch``."""
+        """The learning rate of every group at epoch ``self.last_epoch``.
+
+        Subclasses compute it in closed form; ``step()`` writes it into the groups.
+
+        Examples
+        --------
+        >>> from retrograd import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        >>> sched.last_epoch = 3
+        >>> sched.get_lr()            # 1.0 * 0.5 ** 3, not yet applied
+        [0.125]
+        """
         raise NotImplementedError
 
     def step(self) -> None:
-        """Advance one epoch and set the new learning rates."""
+        """Advance one epoch and set the new learning rates.
+
+        Examples
+        --------
+        >>> from retrograd import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched.step()
+        >>> opt.param_groups[0]["lr"]
+        0.5
+        """
         self.last_epoch += 1
         lrs = [float(lr) for lr in self.get_lr()]
         for group, lr in zip(self.optimizer.param_groups, lrs):
@@ -68,18 +105,49 @@ class LRScheduler:
         self._last_lr = lrs
 
     def get_last_lr(self) -> list[float]:
-        """The rates set by the last ``step()`` (one per parameter group)."""
+        """The rates set by the last ``step()`` (one per parameter group).
+
+        Examples
+        --------
+        >>> from retrograd import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> optim.lr_scheduler.StepLR(opt, step_size=5).get_last_lr()
+        [0.1]
+        """
         return list(self._last_lr)
 
     #: attributes that are not state (the optimizer itself; code such as LambdaLR's functions)
     _not_state: tuple[str, ...] = ("optimizer",)
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer, as plain data (numbers, strings, lists)."""
+        """Everything but the optimizer, as plain data (numbers, strings, lists).
+
+        Examples
+        --------
+        >>> from retrograd import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> state = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5).state_dict()
+        >>> state["step_size"], state["gamma"], state["last_epoch"], state["base_lrs"]
+        (2, 0.5, 0, [1.0])
+        """
         return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k not in self._not_state}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what ``state_dict()`` returned (unknown keys raise ``KeyError``)."""
+        """Restore what ``state_dict()`` returned (unknown keys raise ``KeyError``).
+
+        Examples
+        --------
+        >>> from retrograd import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> old = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> for _ in range(3):
+        ...     old.step()
+        >>> new = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> new.load_state_dict(old.state_dict())
+        >>> new.step()                # epoch 4 = 3 + 1: 1.0 * 0.5 ** (4 // 2)
+        >>> new.get_last_lr()
+        [0.25]
+        """
         unknown = sorted(
             set(state_dict) - set(self.__dict__) | set(state_dict) & set(self._not_state)
         )
@@ -391,7 +459,18 @@ class ReduceLROnPlateau(LRScheduler):
         return current > bound
 
     def step(self, metrics: float | None = None) -> None:  # type: ignore[override]
-        """Record the monitored value of this epoch and cut the rate if it has plateaued."""
+        """Record the monitored value of this epoch and cut the rate if it has plateaued.
+
+        Examples
+        --------
+        >>> from retrograd import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", patience=0)
+        >>> sched.step(0.8)           # accuracy improved: rate kept
+        >>> sched.step(0.7)           # worse, patience 0: cut by factor 0.1
+        >>> sched.get_last_lr()
+        [0.1]
+        """
         if metrics is None:
             raise TypeError("ReduceLROnPlateau.step(metric) needs the monitored value")
         current = float(metrics)
@@ -416,4 +495,5 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """True while the ``cooldown`` epochs after a cut are still running."""
         return self.cooldown_counter > 0
