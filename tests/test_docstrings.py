@@ -18,7 +18,13 @@ from retrograd.nn import functional as F
 from retrograd.nn import init
 from retrograd.optim import lr_scheduler
 
-DOCTEST_MODULES = ["retrograd", "retrograd.tensor", "retrograd.functional"]
+DOCTEST_MODULES = [
+    "retrograd",
+    "retrograd.tensor",
+    "retrograd.functional",
+    "retrograd.grad_mode",
+    "retrograd.backend",
+]
 
 
 def _tensor_attributes() -> list[str]:

@@ -1,7 +1,7 @@
-"""The array namespace and the dtype policy.
+"""The dtype policy.
 
-retrograd computes on NumPy arrays. ``xp`` is the array module every op uses;
-it is NumPy unless :func:`use_cupy` switches it (the optional GPU path).
+retrograd computes on NumPy arrays (a GPU path through CuPy is not built yet: see
+docs/design.md).
 
 Dtype policy
 ------------
@@ -18,35 +18,34 @@ from typing import Any
 
 import numpy
 
-xp: Any = numpy
 _default_dtype: numpy.dtype = numpy.dtype(numpy.float32)
 
 
 def get_default_dtype() -> numpy.dtype:
-    """The floating dtype new tensors get when none is given (float32 unless changed)."""
+    """The floating dtype new tensors get when none is given (float32 unless changed).
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> rg.get_default_dtype()
+    dtype('float32')
+    """
     return _default_dtype
 
 
 def set_default_dtype(dtype: Any) -> None:
-    """Set the floating dtype for new tensors: ``numpy.float32`` or ``numpy.float64``."""
+    """Set the floating dtype for new tensors: ``numpy.float32`` or ``numpy.float64``.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> rg.set_default_dtype(np.float64)
+    >>> rg.tensor([1.0]).dtype
+    dtype('float64')
+    >>> rg.set_default_dtype(np.float32)  # back to the default
+    """
     global _default_dtype
     d = numpy.dtype(dtype)
     if d not in (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64)):
         raise TypeError(f"default dtype must be float32 or float64, got {d}")
     _default_dtype = d
-
-
-def use_cupy() -> None:
-    """Switch the array namespace to CuPy (requires the ``cupy`` package and a GPU)."""
-    global xp
-    try:
-        import cupy  # noqa: PLC0415
-    except ImportError as exc:  # pragma: no cover - depends on the machine
-        raise ImportError("use_cupy() needs CuPy: pip install cupy-cuda12x") from exc
-    xp = cupy
-
-
-def use_numpy() -> None:
-    """Switch the array namespace back to NumPy."""
-    global xp
-    xp = numpy

@@ -66,13 +66,32 @@ class no_grad:
 
 
 class enable_grad(no_grad):
-    """Context manager (and decorator) that turns graph recording back on inside ``no_grad``."""
+    """Context manager (and decorator) that turns graph recording back on inside ``no_grad``.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> w = rg.tensor([1.0], requires_grad=True)
+    >>> with rg.no_grad():
+    ...     with rg.enable_grad():
+    ...         y = w * 2
+    >>> y.requires_grad
+    True
+    """
 
     _mode = True
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops currently record the graph."""
+    """Whether ops currently record the graph.
+
+    Examples
+    --------
+    >>> import retrograd as rg
+    >>> with rg.no_grad():
+    ...     rg.is_grad_enabled()
+    False
+    """
     return state.grad_enabled
 
 
@@ -84,6 +103,16 @@ class detect_anomaly:
     inputs, so you learn *where* a NaN was born rather than just that the loss
     is NaN. It costs one ``isfinite`` per op, so it is off by default; the
     training loop turns it on to diagnose a non-finite loss.
+
+    Examples
+    --------
+    >>> import numpy as np, retrograd as rg
+    >>> x = rg.tensor([0.0, 1.0], requires_grad=True)
+    >>> with rg.detect_anomaly():
+    ...     y = x * float("inf")  # 0 * inf = nan
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: Mul: non-finite values (NaN or Inf) in its forward output; ...
     """
 
     def __enter__(self) -> None:
