@@ -109,10 +109,10 @@ class detect_anomaly:
     >>> import numpy as np, retrograd as rg
     >>> x = rg.tensor([0.0, 1.0], requires_grad=True)
     >>> with rg.detect_anomaly():
-    ...     y = x * float("inf")  # 0 * inf = nan
+    ...     y = x + float("inf")
     Traceback (most recent call last):
     ...
-    FloatingPointError: Mul: non-finite values (NaN or Inf) in its forward output; ...
+    FloatingPointError: Add: non-finite values (NaN or Inf) in its forward output; ...
     """
 
     def __enter__(self) -> None:
