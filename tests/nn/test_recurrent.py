@@ -401,3 +401,15 @@ def test_lstm_learns_sequential_mnist_subset(shared_datasets):
     fit(model, "cross_entropy", opt, (X[:6000], y[:6000]), epochs=3, batch_size=64, verbose=0)
     acc = evaluate(model, (Xt[:2000], yt[:2000]))["accuracy"]
     assert acc > 0.85, acc
+
+
+def test_dropout_without_rng_follows_manual_seed():
+    """Inter-layer dropout draws from nn.init's shared generator: seeded, and checkpointed."""
+
+    def run(seed):
+        nn.init.manual_seed(seed)
+        lstm = nn.LSTM(3, 4, num_layers=2, dropout=0.5)
+        return lstm(rg.tensor(np.ones((5, 2, 3))))[0].data
+
+    np.testing.assert_array_equal(run(0), run(0))
+    assert not np.array_equal(run(0), run(1))

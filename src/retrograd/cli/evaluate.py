@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from retrograd.cli import CLIError
-from retrograd.cli.train import _one_line_error, add_data_arguments
+from retrograd.cli.train import _one_line_error, add_data_arguments, load_task_or_explain
 
 EPILOG = """\
 examples:
@@ -97,14 +97,14 @@ def run(args: argparse.Namespace) -> int:
 
     from retrograd.train import evaluate, predict
     from retrograd.train.metrics import confusion_matrix, format_confusion_matrix, predicted_labels
-    from retrograd.train.recipe import LOSS_HEADS, load_task, output_threshold, targets_for
+    from retrograd.train.recipe import LOSS_HEADS, output_threshold, targets_for
 
     model, settings = load_model_and_settings(args.model)
     s = merge_data_args(settings, args)
     loss = args.loss or settings.get("loss") or "cross_entropy"
     if loss not in LOSS_HEADS:
         raise CLIError(f"unknown loss {loss!r}; choose from {sorted(LOSS_HEADS)}")
-    task = load_task(s)
+    task = load_task_or_explain(s)
     X = task.X_test if args.split == "test" else task.X_train
     y = task.y_test if args.split == "test" else task.y_train
     dtype = next(iter(model.parameters())).dtype

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from retrograd.cli import CLIError
-from retrograd.cli.train import _one_line_error, add_data_arguments, label_column_arg
+from retrograd.cli.train import (
+    _one_line_error,
+    add_data_arguments,
+    label_column_arg,
+    load_task_or_explain,
+)
 
 EPILOG = """\
 examples:
@@ -80,7 +85,28 @@ def read_inputs(path: str, drop_column: int | str | None) -> Any:
     X = np.asarray(X)
     if X.dtype.kind not in "iuf":
         raise CLIError(f"{path}: expected numbers, got dtype {X.dtype}")
-    return X.reshape(len(X), -1) if X.ndim != 2 else X
+    if X.ndim == 0:
+        raise CLIError(f"{path}: expected rows of features, got a single number")
+    X = X.reshape(len(X), -1) if X.ndim != 2 else X
+    check_finite_inputs(X, path)
+    return X
+
+
+def check_finite_inputs(X: Any, path: str) -> None:
+    """Refuse NaN/Inf inputs (they would silently come out as some class), naming where."""
+    import numpy as np
+
+    if X.dtype.kind != "f":
+        return
+    bad = ~np.isfinite(X)
+    n_bad = int(bad.sum())
+    if n_bad:
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise CLIError(
+            f"{path}: {n_bad} NaN/Inf value{'s' if n_bad != 1 else ''} in the input (first at "
+            f"row {row}, column {col}: {X[row, col]}); fix or drop those rows, a model cannot "
+            "predict from them"
+        )
 
 
 def probabilities(outputs: Any, loss: str) -> Any:
@@ -107,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     from retrograd.cli.evaluate import check_features, load_model_and_settings, merge_data_args
     from retrograd.train import predict
     from retrograd.train.metrics import predicted_labels
-    from retrograd.train.recipe import load_task, output_threshold, scale
+    from retrograd.train.recipe import output_threshold, scale
 
     model, settings = load_model_and_settings(args.model)
     if args.input and (args.dataset or args.csv):
@@ -119,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
             X = scale(X, settings["mean"], settings["std"])
         names = settings.get("class_names") or []
     else:
-        task = load_task(merge_data_args(settings, args))
+        task = load_task_or_explain(merge_data_args(settings, args))
         X = task.X_test if args.split == "test" else task.X_train
         names = task.class_names
     if args.limit is not None:

@@ -69,6 +69,21 @@ def _one_line_error(parser: argparse.ArgumentParser) -> None:
     parser.error = types.MethodType(error, parser)  # type: ignore[method-assign]
 
 
+def load_task_or_explain(settings: dict[str, Any]) -> Any:
+    """``recipe.load_task(settings)``, with missing MNIST files explained in CLI terms."""
+    from retrograd.data.mnist import DatasetFilesNotFoundError
+    from retrograd.train.recipe import load_task
+
+    try:
+        return load_task(settings)
+    except DatasetFilesNotFoundError as exc:
+        raise CLIError(
+            f"{exc.title} file {exc.filename} (or its uncompressed version) not found in "
+            f"{exc.directory}; add --download to fetch it there, or give --data-dir DIR, a "
+            "folder holding the official files"
+        ) from None
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -354,7 +369,6 @@ def run(args: argparse.Namespace) -> int:
         LOSS_HEADS,
         build_mlp,
         build_optimizer,
-        load_task,
         output_threshold,
         output_units,
         parse_layers,
@@ -364,7 +378,7 @@ def run(args: argparse.Namespace) -> int:
     _check_args(args)
     settings = settings_from_args(args)
     hidden = parse_layers(args.layers)
-    task = load_task(settings)
+    task = load_task_or_explain(settings)
     loss = args.loss
     n_out = output_units(loss, task.n_classes)
     out_act = LOSS_HEADS[loss][0]

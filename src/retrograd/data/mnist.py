@@ -67,6 +67,25 @@ _SETS = {
 }
 
 
+class DatasetFilesNotFoundError(FileNotFoundError):
+    """An MNIST / Fashion-MNIST file is missing and downloading was not asked for.
+
+    ``title`` (``"MNIST"``), ``filename`` and ``directory`` let a front end
+    (the command line) word its own advice.
+    """
+
+    def __init__(self, title: str, filename: str, directory: Path) -> None:
+        super().__init__(
+            f"{title} file {filename} (or its uncompressed version) not found in {directory}; "
+            f"pass download=True to fetch it into {directory}, or root= a directory holding "
+            "the official files (set RETROGRAD_DATA to move the cache)"
+        )
+        self.title, self.filename, self.directory = title, filename, directory
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def _locate(directory: Path, gz_name: str) -> Path | None:
     for candidate in (directory / gz_name, directory / gz_name[: -len(".gz")]):
         if candidate.is_file():
@@ -94,11 +113,7 @@ def _load(
             urls = [m.rstrip("/") + "/" + name for m in (mirrors or default_mirrors)]
             found = download_any(urls, base / name, files[name], verbose=verbose)
         if found is None:
-            raise FileNotFoundError(
-                f"{title} file {name} (or its uncompressed version) not found in {base}; "
-                f"pass download=True to fetch it into {base}, or root= a directory holding the "
-                f"official files (set RETROGRAD_DATA to move the cache)"
-            )
+            raise DatasetFilesNotFoundError(title, name, base)
         paths.append(found)
     images, labels = read_idx(paths[0]), read_idx(paths[1])
     if images.ndim != 3 or images.shape[1:] != (28, 28) or images.dtype != np.uint8:
@@ -155,8 +170,8 @@ def load_mnist(
 
     Raises
     ------
-    FileNotFoundError
-        The files are missing and ``download`` is false.
+    DatasetFilesNotFoundError
+        The files are missing and ``download`` is false (a ``FileNotFoundError``).
     retrograd.io.download.DownloadError
         Offline, or a download's checksum is wrong.
     retrograd.io.idx.IDXError

@@ -265,6 +265,11 @@ def _read_npy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) ->
             f"{origin}: array {name} has dtype {dtype}; only plain numeric arrays are "
             "accepted (object arrays would need pickle)"
         )
+    if any(d < 0 for d in shape):
+        raise FileFormatError(
+            f"{origin}: array {name}'s header claims the impossible shape {tuple(shape)} "
+            "(negative dimensions); the file is corrupted or was tampered with"
+        )
     count = math.prod(shape) if shape else 1
     expected = header_end + count * dtype.itemsize
     if info.file_size != expected:
@@ -308,7 +313,7 @@ def read_archive(path: str | os.PathLike[str], kind: str) -> Any:
         start = fh.read(8)
     if start[:4] != b"PK\x03\x04":
         raise FileFormatError(
-            f"{origin} is not a retrograd {kind} file: {_describe_non_zip(start)}"
+            f"{origin} is not a {_kind_name(kind)} file: {_describe_non_zip(start)}"
         )
     try:
         with zipfile.ZipFile(origin) as zf:
@@ -356,6 +361,16 @@ def read_archive(path: str | os.PathLike[str], kind: str) -> Any:
         ) from exc
     except (EOFError, zipfile.LargeZipFile) as exc:
         raise FileFormatError(f"{origin} is truncated or corrupted ({exc})") from exc
+    except (NotImplementedError, RuntimeError) as exc:
+        # zipfile refuses encrypted members, patched data, "version needed" > 6.3...
+        raise FileFormatError(
+            f"{origin} is corrupted or was not written by retrograd: it uses a ZIP feature "
+            f"retrograd files never use ({exc})"
+        ) from exc
+    except OSError as exc:  # e.g. a corrupted offset making zipfile seek before the start
+        raise FileFormatError(
+            f"{origin} is corrupted: reading it failed ({exc.strerror or exc})"
+        ) from exc
     tree = decode_tree(header["tree"], arrays)
     referenced = _referenced_arrays(header["tree"])
     unused = sorted(set(arrays) - referenced)
@@ -374,6 +389,18 @@ def _check_members(infos: list[zipfile.ZipInfo], disk_size: int, origin: str) ->
     if len(set(names)) != len(names):
         raise FileFormatError(f"{origin}: the archive lists a member twice")
     for info in infos:
+        for bit, what in _REFUSED_FLAGS:
+            if info.flag_bits & bit:
+                raise FileFormatError(
+                    f"{origin}: member {info.filename!r} is marked as {what} (ZIP flag "
+                    f"0x{bit:02x}); retrograd files never are, so the file is corrupted or was "
+                    "not written by retrograd"
+                )
+        if not 0 <= info.header_offset < disk_size:
+            raise FileFormatError(
+                f"{origin}: member {info.filename!r} starts at offset {info.header_offset}, "
+                f"outside the {disk_size}-byte file; the file is corrupted or truncated"
+            )
         if info.compress_type != zipfile.ZIP_STORED:
             raise FileFormatError(
                 f"{origin}: member {info.filename!r} is compressed; retrograd files store "
@@ -385,6 +412,19 @@ def _check_members(infos: list[zipfile.ZipInfo], disk_size: int, origin: str) ->
         raise FileFormatError(
             f"{origin}: the archive claims more data than the file holds; truncated or forged"
         )
+
+
+#: ZIP general-purpose flag bits that a retrograd file never sets
+_REFUSED_FLAGS = (
+    (0x01, "encrypted"),
+    (0x20, "compressed patched data"),
+    (0x40, "strongly encrypted"),
+)
+
+
+def _kind_name(kind: str) -> str:
+    """``"retrograd-model"`` as is; other kinds prefixed: ``"retrograd test"``."""
+    return kind if kind.startswith("retrograd") else f"retrograd {kind}"
 
 
 def _referenced_arrays(obj: Any) -> set[str]:
@@ -408,6 +448,9 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(origin) as zf:
             header = json.loads(zf.read(HEADER_NAME).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, NotImplementedError, RuntimeError,
+            OSError) as exc:  # fmt: skip
         raise FileFormatError(f"{origin} is not a readable retrograd file ({exc})") from exc
     return {k: v for k, v in header.items() if k != "tree"}

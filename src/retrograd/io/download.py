@@ -19,7 +19,30 @@ _CHUNK = 1 << 16
 
 
 class DownloadError(OSError):
-    """A download failed: offline, HTTP error, or a checksum that does not match."""
+    """A download failed: offline, HTTP error, or a checksum that does not match.
+
+    ``url`` and ``reason`` (the short cause, e.g. ``"HTTP 404 Not Found"``) are
+    set when one URL failed; ``offline`` is true for connection failures.
+    """
+
+    def __init__(
+        self, message: str, *, url: str | None = None, reason: str | None = None,
+        offline: bool = False,
+    ) -> None:  # fmt: skip
+        super().__init__(message)
+        self.url, self.reason, self.offline = url, reason, offline
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _by_hand(dest: Path, expected: str | None) -> str:
+    """How to place a file without the network."""
+    checksum = f" (sha256 {expected})" if expected else ""
+    return (
+        f"Copy the file to {dest} yourself{checksum}, or set RETROGRAD_DATA to a directory "
+        "that has it"
+    )
 
 
 def cache_dir() -> Path:
@@ -108,18 +131,22 @@ def download(
             if expected is not None and got != expected:
                 raise DownloadError(
                     f"checksum mismatch for {url}: expected sha256 {expected}, got {got}; "
-                    "the download was discarded (corrupted transfer or a changed file)"
+                    "the download was discarded (corrupted transfer or a changed file)",
+                    url=url,
+                    reason=f"checksum mismatch: got sha256 {got}",
                 )
     except DownloadError:
         raise
     except urllib.error.HTTPError as exc:
-        raise DownloadError(f"could not download {url}: HTTP {exc.code} {exc.reason}") from exc
+        reason = f"HTTP {exc.code} {exc.reason}"
+        raise DownloadError(f"could not download {url}: {reason}", url=url, reason=reason) from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
+        reason = str(getattr(exc, "reason", exc))
         raise DownloadError(
-            f"could not download {url} ({reason}); are you offline? Copy the file to {dest} "
-            f"yourself{f' (sha256 {expected})' if expected else ''}, or set RETROGRAD_DATA to a "
-            "directory that has it"
+            f"could not download {url} ({reason}); are you offline? {_by_hand(dest, expected)}",
+            url=url,
+            reason=reason,
+            offline=True,
         ) from exc
     return dest
 
@@ -137,12 +164,24 @@ def download_any(
     Raises
     ------
     DownloadError
-        Listing every mirror's failure when none worked.
+        When none worked: one line naming each URL tried once with its failure,
+        then (once) how to place the file by hand.
     """
-    errors = []
+    if not urls:
+        raise ValueError("download_any: no URLs to try")
+    failures: list[DownloadError] = []
     for url in urls:
         try:
             return download(url, dest, sha256, timeout=timeout, verbose=verbose)
         except DownloadError as exc:
-            errors.append(str(exc))
-    raise DownloadError(f"every mirror failed for {Path(dest).name}: " + " | ".join(errors))
+            failures.append(exc)
+    tried = ", ".join(f"{e.url or '?'} ({e.reason or e})" for e in failures)
+    offline = any(e.offline for e in failures)
+    expected = sha256.lower() if sha256 else None
+    raise DownloadError(
+        f"every mirror failed for {Path(dest).name}: tried {tried}; "
+        + ("are you offline? " if offline else "")
+        + _by_hand(Path(dest), expected),
+        reason="every mirror failed",
+        offline=offline,
+    ) from failures[-1]

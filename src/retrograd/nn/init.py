@@ -41,6 +41,16 @@ def manual_seed(seed: int) -> np.random.Generator:
     -------
     numpy.random.Generator
         The new default generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> _ = nn.init.manual_seed(7)
+    >>> a = nn.init.normal_(nn.Parameter(np.zeros(3))).data.copy()
+    >>> _ = nn.init.manual_seed(7)
+    >>> bool((nn.init.normal_(nn.Parameter(np.zeros(3))).data == a).all())
+    True
     """
     global _global_rng
     _global_rng = np.random.default_rng(seed)
@@ -48,7 +58,15 @@ def manual_seed(seed: int) -> np.random.Generator:
 
 
 def default_rng() -> np.random.Generator:
-    """The generator used when no ``rng`` is passed (see :func:`manual_seed`)."""
+    """The generator used when no ``rng`` is passed (see :func:`manual_seed`).
+
+    Examples
+    --------
+    >>> from retrograd import nn
+    >>> g = nn.init.manual_seed(0)
+    >>> nn.init.default_rng() is g
+    True
+    """
     return _global_rng
 
 
@@ -121,12 +139,29 @@ def zeros_(t: Tensor) -> Tensor:
 
 
 def ones_(t: Tensor) -> Tensor:
-    """Fill with 1."""
+    """Fill with 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> nn.init.ones_(nn.Parameter(np.zeros((2, 2)))).data
+    array([[1., 1.],
+           [1., 1.]], dtype=float32)
+    """
     return _fill(t, 1.0)
 
 
 def constant_(t: Tensor, value: float) -> Tensor:
-    """Fill with ``value`` (e.g. the textbook network's hand-picked weights)."""
+    """Fill with ``value`` (e.g. the textbook network's hand-picked weights).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> nn.init.constant_(nn.Parameter(np.zeros(3)), 0.5).data
+    array([0.5, 0.5, 0.5], dtype=float32)
+    """
     return _fill(t, value)
 
 
@@ -174,7 +209,17 @@ def trunc_normal_(
     b: float = 2.0,
     rng: np.random.Generator | None = None,
 ) -> Tensor:
-    """Fill with N(mean, std^2) draws restricted to [a, b] (redrawing those outside)."""
+    """Fill with N(mean, std^2) draws restricted to [a, b] (redrawing those outside).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> w = nn.Parameter(np.zeros(10_000))
+    >>> _ = nn.init.trunc_normal_(w, std=1.0, a=-1.0, b=1.0, rng=np.random.default_rng(0))
+    >>> bool(w.data.min() >= -1.0 and w.data.max() <= 1.0)
+    True
+    """
     if std < 0 or b <= a:
         raise ValueError(f"trunc_normal_: need std >= 0 and a < b, got std={std}, [{a}, {b}]")
     rng = rng or _global_rng
@@ -208,7 +253,17 @@ def xavier_uniform_(t: Tensor, gain: float = 1.0, rng: np.random.Generator | Non
 
 
 def xavier_normal_(t: Tensor, gain: float = 1.0, rng: np.random.Generator | None = None) -> Tensor:
-    """Glorot normal: N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    """Glorot normal: N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> w = nn.Parameter(np.zeros((500, 300)))
+    >>> _ = nn.init.xavier_normal_(w, rng=np.random.default_rng(0))
+    >>> round(float(w.data.std()), 3)      # sqrt(2 / (300 + 500)) = 0.05
+    0.05
+    """
     fan_in, fan_out = calculate_fans(t.shape)
     if fan_in + fan_out == 0:
         raise ValueError(f"xavier_normal_: weight of shape {t.shape} has no fan")
@@ -244,6 +299,15 @@ def kaiming_uniform_(
     nonlinearity : str
         Passed to :func:`calculate_gain` (``'relu'`` or ``'leaky_relu'``).
     rng : numpy.random.Generator, optional
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> w = nn.Parameter(np.zeros((128, 96)))
+    >>> _ = nn.init.kaiming_uniform_(w, nonlinearity="relu", rng=np.random.default_rng(0))
+    >>> bool(np.abs(w.data).max() <= np.sqrt(6 / 96))     # b = sqrt(2) * sqrt(3 / fan_in)
+    True
     """
     gain = calculate_gain(nonlinearity, a)
     bound = gain * math.sqrt(3.0 / _fan(t, mode, "kaiming_uniform_"))
@@ -279,6 +343,14 @@ def orthogonal_(t: Tensor, gain: float = 1.0, rng: np.random.Generator | None = 
 
     Trailing axes are flattened: a weight ``(out, *rest)`` is treated as a
     matrix ``(out, prod(rest))`` whose rows (or columns) are orthonormal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn
+    >>> w = nn.init.orthogonal_(nn.Parameter(np.zeros((3, 5))), rng=np.random.default_rng(0))
+    >>> bool(np.allclose(w.data @ w.data.T, np.eye(3), atol=1e-6))
+    True
     """
     if t.ndim < 2:
         raise ValueError(f"orthogonal_: needs at least 2 axes, got shape {t.shape}")

@@ -104,7 +104,7 @@ class _RNNBase(Module):
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional = bidirectional
-        self.rng = rng if rng is not None else np.random.default_rng()
+        self.rng = rng  # None: dropout draws from nn.init's shared generator (manual_seed)
         dt = dtype or get_default_dtype()
         gates = _GATES[self.mode] * hidden_size
         directions = 2 if bidirectional else 1
@@ -254,7 +254,8 @@ class RNN(_RNNBase):
     bidirectional : bool
         Also run each layer from the last step to the first; outputs are concatenated.
     rng : numpy.random.Generator, optional
-        For the initial weights (U(-1/sqrt(H), 1/sqrt(H))) and dropout.
+        For the initial weights (U(-1/sqrt(H), 1/sqrt(H))) and dropout. Default: the shared
+        generator of ``nn.init`` (seeded by ``nn.init.manual_seed``, saved in checkpoints).
     dtype : optional
         Parameter dtype (float32 by default).
 

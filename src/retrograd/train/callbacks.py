@@ -55,10 +55,12 @@ class FitState:
             self.stop_reason = reason
 
     def rng_states(self) -> dict[str, Any]:
-        """Every random generator training depends on: the loader's and the modules' (dropout).
+        """Every random generator training uses: the loader's, the modules' and the shared one.
 
-        Keys: ``"loader"`` and ``"module:<dotted name>.<attribute>"``; values are
-        ``bit_generator.state`` dicts (plain data).
+        Keys: ``"loader"``, ``"module:<dotted name>.<attribute>"`` and
+        ``"global:nn.init"`` (the shared generator of :func:`retrograd.nn.init.default_rng`,
+        which ``nn.Dropout`` / ``F.dropout`` draw from when built without ``rng=``);
+        values are ``bit_generator.state`` dicts (plain data).
         """
         states: dict[str, Any] = {}
         rng = getattr(self.loader, "rng", None)
@@ -66,6 +68,7 @@ class FitState:
             states["loader"] = rng.bit_generator.state
         for name, gen in module_generators(self.model).items():
             states[f"module:{name}"] = gen.bit_generator.state
+        states[GLOBAL_RNG_KEY] = _shared_generator().bit_generator.state
         return states
 
     def set_rng_states(self, states: dict[str, Any]) -> None:
@@ -74,9 +77,21 @@ class FitState:
         rng = getattr(self.loader, "rng", None)
         if isinstance(rng, np.random.Generator):
             gens["loader"] = rng
+        gens[GLOBAL_RNG_KEY] = _shared_generator()
         for key, st in (states or {}).items():
             if key in gens:
                 gens[key].bit_generator.state = _plain_rng_state(st)
+
+
+GLOBAL_RNG_KEY = "global:nn.init"
+"""Key of the shared generator (``nn.init.default_rng()``) in a checkpoint's ``rng_states``."""
+
+
+def _shared_generator() -> np.random.Generator:
+    """The generator dropout and initialisers fall back to when given no ``rng``."""
+    from retrograd.nn import init
+
+    return init.default_rng()
 
 
 def _plain_rng_state(state: Any) -> dict[str, Any]:
@@ -409,6 +424,18 @@ class TerminateOnNaN(Callback):
     stops *before* the bad update with an error naming the op that produced
     the NaN. This callback is for runs with ``terminate_on_nan=False`` that
     should still end (without an error) on a non-finite loss.
+
+    Examples
+    --------
+    >>> cb = TerminateOnNaN()
+    >>> cb.set_state(FitState(model=None))      # fit() does this
+    >>> cb.on_batch_end(0, {"loss": 0.5})
+    >>> cb.state.stop_training
+    False
+    >>> cb.on_batch_end(3, {"loss": float("nan")})
+    >>> cb.state.stop_reason
+    'TerminateOnNaN: loss nan at epoch 1, batch 4'
+    >>> # fit(model, loss, opt, (X, y), terminate_on_nan=False, callbacks=[TerminateOnNaN()])
     """
 
     def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:
