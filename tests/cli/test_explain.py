@@ -129,6 +129,19 @@ def test_output_file_and_graph(tmp_path, capsys):
     assert "Backpropagation" in out  # --graph-file alone still prints the narration
 
 
+def test_graph_honours_digits(tmp_path, capsys):
+    # dE/dw5 = 0.0821670406..., dE/dw1 = 0.000438567734... (the published 0.082167041, 0.000438568)
+    code, out, _ = run_main(capsys, "--graph", "--digits", "9")
+    assert code == 0
+    assert "grad [0.0821670406 0.0826676278 " in out
+    assert "grad [0.000438567734 0.000877135469 " in out
+    code, out, _ = run_main(capsys, "--graph", "--digits", "3")
+    assert code == 0 and "grad [0.0822 0.0827 " in out and "0.0821670406" not in out
+    dot_file = tmp_path / "g.dot"
+    code, _, _ = run_main(capsys, "--graph-file", str(dot_file), "--digits", "12")
+    assert code == 0 and "grad [0.0821670405642 0.0826676278475 " in dot_file.read_text()
+
+
 @pytest.mark.skipif(not graphviz_available(), reason="Graphviz's dot program is not installed")
 def test_graph_svg(tmp_path, capsys):
     svg = tmp_path / "g.svg"

@@ -81,6 +81,43 @@ def test_other_host_warns_and_checks_host_header():
     assert "warning: listening on 127.0.0.2" in err
 
 
+def test_open_opens_the_printed_url_in_the_browser(monkeypatch, capsys):
+    import uvicorn
+
+    opened: list[str] = []
+    served = threading.Event()
+
+    def fake_open(url, *args, **kwargs):
+        opened.append(url)
+        return True
+
+    def fake_run(self, sockets=None):  # instead of serving: wait for the browser, then return
+        served.set()
+        deadline = time.monotonic() + 10
+        while not opened and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    monkeypatch.setattr("webbrowser.open", fake_open)
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    assert main(["playground", "--open"]) == 0
+    out = capsys.readouterr().out
+    assert served.is_set()
+    url = out.splitlines()[0].split()[2]
+    assert url.startswith("http://127.0.0.1:") and url.endswith("/")
+    assert opened == [url]
+
+
+def test_without_open_no_browser_is_opened(monkeypatch, capsys):
+    import uvicorn
+
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: time.sleep(0.8))
+    assert main(["playground"]) == 0
+    assert "retrograd playground: http://127.0.0.1:" in capsys.readouterr().out
+    assert opened == []
+
+
 def test_bad_port_is_a_one_line_error(capsys):
     assert main(["playground", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err

@@ -52,6 +52,8 @@ def test_network_graph_gradients_match_the_explanation():
     dot = network_graph(ex)
     g = ex.chains["w5"].engine_grad
     assert f"{g:.4g}" in dot and "W2 (h -> o)" in dot and "net_h" in dot
+    assert f"{g:.9g}" not in dot  # 4 significant digits unless told
+    assert f"grad [{g:.9g} " in network_graph(ex, digits=9)
 
 
 def test_render_dot_text_needs_no_graphviz(tmp_path):

@@ -2,8 +2,9 @@
 
 Opens the page, presses Step several times, steps through one batch phase by
 phase and checks the gradients the page shows against retrograd's engine run
-independently here, presses Play and checks that the displayed loss falls and
-the boundary image changes, then saves a screenshot.
+independently here (and the update's Δw on the edges and in the table), presses
+Play and checks that the displayed loss falls and the boundary image changes,
+then saves a screenshot.
 
 Set ``PLAYGROUND_SCREENSHOT=path.png`` to also write the screenshot there
 (that is how docs/img/playground.png is made).
@@ -112,8 +113,27 @@ def test_train_in_the_browser(server, page, tmp_path):
     for layer, j, i, text in cells:
         assert float(text) == pytest.approx(expected[layer][j, i], rel=1e-5, abs=1e-12)
     assert page.locator("#network text.value.grad").count() > 0  # dL/dz on the neurons
+    grads = {(layer, j, i): float(text) for layer, j, i, text in cells}
     page.click("#btn-phase")
     page.wait_for_function("document.getElementById('phase-label').textContent === 'update'")
+    # update: the table and the edges show each weight's move, Δw = −lr·∂L/∂w (plain SGD)
+    deltas = page.eval_on_selector_all(
+        "#grad-table td.delta",
+        "cs => cs.map(c => [+c.dataset.layer, +c.dataset.j, +c.dataset.i, c.textContent])",
+    )
+    assert len(deltas) == len(cells)
+    for layer, j, i, text in deltas:
+        assert float(text) == pytest.approx(-0.3 * grads[(layer, j, i)], rel=1e-4, abs=1e-12)
+    edges = page.eval_on_selector_all(
+        "#network path.edge.delta",
+        "ps => ps.map(p => [+p.dataset.layer, +p.dataset.j, +p.dataset.i, +p.dataset.delta,"
+        " p.querySelector('title').textContent])",
+    )
+    assert len(edges) == len(cells)
+    for layer, j, i, delta, title in edges:
+        assert delta == pytest.approx(-0.3 * grads[(layer, j, i)], rel=1e-4, abs=1e-12)
+        assert title.startswith("Δw = ")
+    assert page.locator("#grad-table tr.more").count() == 0  # 18 weights: all listed
 
     # hovering a weight shows its value, gradient and chain-rule factors
     page.hover("#network path.edge >> nth=0")
@@ -158,7 +178,20 @@ def test_textbook_preset_in_the_browser(server, page):
     assert page.inner_text("#derivation li").startswith("net_h1 = w1·i1 + w2·i2 + b")
     page.click("#btn-term")
     page.wait_for_function("document.querySelectorAll('#derivation li').length === 2")
-    assert "out_h1 = σ(net_h1)" in page.inner_text("#derivation li >> nth=1")
+    assert "out_h1 = σ(net_h1) = 1/(1+e^(−0.3775)) = 0.593269992" in page.inner_text(
+        "#derivation li >> nth=1"
+    )
+
+
+def test_weight_table_says_how_many_weights_it_leaves_out(server, page):
+    # 2 -> 16 -> 16 -> 1: 32 + 256 + 16 = 304 weights, the table lists 80
+    page.goto(f"{server.url}/?dataset=xor&hidden=16,16&seed=1")
+    page.wait_for_selector("body[data-ready='1']")
+    for phase in ("forward", "error", "backward"):
+        page.click("#btn-phase")
+        page.wait_for_function(f"document.getElementById('phase-label').textContent === '{phase}'")
+    assert page.locator("#grad-table td.grad").count() == 80
+    assert page.inner_text("#grad-table tr.more") == "… 224 more weights not shown"
 
 
 def test_controls_update_the_url_and_csv_upload(server, page, tmp_path):

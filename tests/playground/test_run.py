@@ -33,7 +33,71 @@ def test_textbook_step_matches_hand_written_backprop():
     np.testing.assert_allclose(
         run.net.layers[0].weight.data, W1 - lr * np.outer(delta_h, x), rtol=1e-12
     )
-    np.testing.assert_allclose(run.net.layers[1].bias.data, b2 - lr * delta_o, rtol=1e-12)
+    # as in the textbook, the biases b1 = 0.35 and b2 = 0.60 stay fixed: only w1..w8 train
+    np.testing.assert_array_equal(run.net.layers[0].bias.data, b1)
+    np.testing.assert_array_equal(run.net.layers[1].bias.data, b2)
+    assert b1.tolist() == [0.35, 0.35] and b2.tolist() == [0.60, 0.60]
+
+
+#: the classic worked example's published figures (9 significant digits)
+PUBLISHED = {
+    "net_h1": 0.3775,
+    "out_h1": 0.593269992,
+    "out_h2": 0.596884378,
+    "out_o1": 0.75136507,
+    "out_o2": 0.772928465,
+    "E_total": 0.298371109,
+    "dE/dw5": 0.082167041,
+    "dE/dw1": 0.000438568,
+    "w5+": 0.35891648,
+    "w1+": 0.149780716,
+    "E_total after one update": 0.291027774,
+}
+
+
+def _result(terms, prefix):
+    """The number a derivation term ends with (before the engine's value, if quoted)."""
+    text = next(t["text"] for t in terms if t["text"].startswith(prefix))
+    return float(text.split("(engine:")[0].rsplit("=", 1)[1])
+
+
+def _nine(x: float) -> float:
+    """Rounded as the published gradients are: to 9 decimal places."""
+    return round(x, 9)
+
+
+def test_textbook_preset_reproduces_the_published_figures():
+    run = Run(Config(preset="textbook"))
+    assert run.data.x_train.dtype == np.float64
+    assert run.data.x_train.tolist() == [[0.05, 0.1]]  # exactly: no float32 round trip
+    assert run.data.y_train.tolist() == [[0.01, 0.99]]
+    first = [run.next_term()]
+    first += [run.next_term() for _ in range(len(run.derivation) - 1)]
+    assert run.steps == 1
+    # the derivation shows each value to 9 significant digits, equal to the published ones
+    assert _result(first, "net_h1") == PUBLISHED["net_h1"]
+    for name in ("out_h1", "out_h2", "out_o1", "out_o2", "E_total"):
+        assert _result(first, name + " ") == PUBLISHED[name], name
+    assert _nine(_result(first, "∂E/∂w5")) == PUBLISHED["dE/dw5"]
+    assert _nine(_result(first, "∂E/∂w1")) == PUBLISHED["dE/dw1"]
+    assert _result(first, "w5⁺") == PUBLISHED["w5+"]
+    assert _result(first, "w1⁺") == PUBLISHED["w1+"]
+    w1 = next(t["text"] for t in first if t["text"].startswith("∂E/∂w1"))
+    assert "= 0.000438567734   (engine: 0.000438567734)" in w1  # 9 digits, not 0.000439
+    assert first[-1]["text"].startswith("b1 = 0.35 and b2 = 0.6 stay fixed")
+    # the engine's values, not just the printed ones
+    assert run.history["train_loss"][0] == pytest.approx(PUBLISHED["E_total"], abs=5e-10)
+    assert run.history["train_loss"][1] == pytest.approx(
+        PUBLISHED["E_total after one update"], abs=5e-10
+    )
+    # the second step's forward pass starts from the updated weights and the same biases
+    second = [run.next_term()]
+    second += [run.next_term() for _ in range(len(run.derivation) - 1)]
+    assert second[0]["text"] == (
+        "net_h1 = w1·i1 + w2·i2 + b1 = 0.149780716·0.05 + 0.199561432·0.1 + 0.35 = 0.377445179"
+    )
+    assert _result(second, "E_total ") == PUBLISHED["E_total after one update"]
+    assert run.steps == 2
 
 
 def test_textbook_derivation_quotes_the_engine():
@@ -47,7 +111,7 @@ def test_textbook_derivation_quotes_the_engine():
     w5 = next(t["text"] for t in terms if t["text"].startswith("∂E/∂w5"))
     product = float(w5.split("=")[-1].split("(engine:")[0])
     engine = float(w5.split("(engine:")[1].strip(" )"))
-    assert product == pytest.approx(engine, abs=1e-6)
+    assert product == pytest.approx(engine, rel=1e-8)
     assert run.next_term()["text"].startswith("net_h1")  # the next click starts a new step
     assert run.steps == 1
 

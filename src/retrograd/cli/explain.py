@@ -97,7 +97,8 @@ def register(subparsers: Any) -> None:
         "--digits",
         type=int,
         default=9,
-        help="significant digits of text and Markdown numbers (default 9)",
+        help="significant digits of the numbers in text, Markdown and --graph/--graph-file "
+        "output (default 9; JSON always has full precision)",
     )
     run_.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     run_.add_argument(
@@ -218,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"--every: expected a whole number >= 1, got {args.every}")
     spec = _spec(args)
     if args.graph or args.graph_file:
-        dot = network_graph(spec)
+        dot = network_graph(spec, digits=args.digits)
         if args.graph_file:
             try:
                 render(dot, args.graph_file)

@@ -231,7 +231,7 @@ def render(dot: str, path: str | Path, format: str | None = None) -> Path:
     return p
 
 
-def network_graph(explanation_or_spec: Any, sample: int | None = None) -> str:
+def network_graph(explanation_or_spec: Any, sample: int | None = None, digits: int = 4) -> str:
     """The graph of a narrated network's loss (all samples, or one) as DOT text.
 
     Parameters
@@ -239,6 +239,8 @@ def network_graph(explanation_or_spec: Any, sample: int | None = None) -> str:
     explanation_or_spec : Explanation or NetworkSpec
     sample : int, optional
         Draw the graph for this sample only (0-based); default: the whole batch.
+    digits : int
+        Significant digits of the values and gradients in the labels (as :func:`to_dot`).
     """
     from retrograd.explainer.network import ExplainedNetwork
 
@@ -249,4 +251,8 @@ def network_graph(explanation_or_spec: Any, sample: int | None = None) -> str:
     t = np.array([s.targets for s in samples])
     _, loss = net.forward(x, t)
     sizes = "-".join(map(str, spec.layer_sizes))
-    return to_dot(loss, title=f"{sizes} network, loss {spec.loss}: values and dE/d(tensor)")
+    return to_dot(
+        loss,
+        digits=digits,
+        title=f"{sizes} network, loss {spec.loss}: values and dE/d(tensor)",
+    )

@@ -43,11 +43,16 @@ MAX_HISTORY = 300
 EXPLAIN_MAX_WEIGHTS = 400
 EXPLAIN_MAX_WORK = 12_800
 
-#: the textbook example's starting weights and biases (its data: ``retrograd.data.load_textbook``)
+#: the textbook example's starting weights and biases; as in the published derivation (and
+#: the explain mode's default) the biases b1 = 0.35 and b2 = 0.60 stay fixed: only w1..w8 train
 TEXTBOOK_WEIGHTS = (
     (np.array([[0.15, 0.20], [0.25, 0.30]]), np.array([0.35, 0.35])),
     (np.array([[0.40, 0.45], [0.50, 0.55]]), np.array([0.60, 0.60])),
 )
+#: the textbook example's one sample, in float64. ``retrograd.data.load_textbook`` gives the
+#: same values in the default dtype (float32: 0.05 -> 0.0500000007), which would move the
+#: ninth digit of the published figures (E_total 0.2983711110 instead of 0.298371109)
+TEXTBOOK_DATA = (np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]))
 
 
 @dataclass
@@ -123,9 +128,7 @@ class Run:
     def _make_data(self) -> Data:
         c = self.config
         if c.preset == "textbook":
-            from retrograd.data import load_textbook
-
-            x, y = (np.asarray(a, dtype=DTYPE) for a in load_textbook())
+            x, y = (a.astype(DTYPE) for a in TEXTBOOK_DATA)
             return Data(x, y, x[:0], y[:0], "regression")
         if c.dataset == "csv":
             if self.csv_data is None:
@@ -145,13 +148,15 @@ class Run:
             for layer, (w, b) in zip(self.net.layers, TEXTBOOK_WEIGHTS):
                 layer.weight.data = w.astype(DTYPE)
                 layer.bias.data = b.astype(DTYPE)
+                layer.bias.requires_grad = False  # the textbook keeps b1, b2 fixed
         else:
             self.features = list(c.features)
             out_act = "sigmoid" if self.task == "classification" else "identity"
             self.net = PlaygroundNet(len(self.features), c.hidden, 1, c.activation, out_act, seed)
         lr = 0.5 if self.task == "textbook" else c.lr
         opt_name = "sgd" if self.task == "textbook" else c.optimizer
-        self.optimizer = build_optimizer(opt_name, list(self.net.parameters()), lr)
+        trainable = [q for q in self.net.parameters() if q.requires_grad]
+        self.optimizer = build_optimizer(opt_name, trainable, lr)
         self.batch_rng = np.random.default_rng(seed)
         self.order = np.zeros(0, dtype=np.int64)
         self.cursor = 0
@@ -341,7 +346,10 @@ class Run:
             out["da"] = [_row(a.grad) for a in t.acts]
             params = list(self.net.parameters())
             out["grad_w"] = [params[2 * i].grad.tolist() for i in range(len(self.net.layers))]
-            out["grad_b"] = [params[2 * i + 1].grad.tolist() for i in range(len(self.net.layers))]
+            out["grad_b"] = [  # None for a fixed bias (the textbook preset)
+                None if params[2 * i + 1].grad is None else params[2 * i + 1].grad.tolist()
+                for i in range(len(self.net.layers))
+            ]
         if phase == "update":
             new = [q.data for q in self.net.parameters()]
             out["delta_w"] = [
@@ -511,6 +519,7 @@ class Run:
                 targets=targets,
                 loss=loss,
                 lr=lr,
+                update_biases=self.task != "textbook",  # the textbook keeps b1, b2 fixed
                 max_weights=EXPLAIN_MAX_WEIGHTS,
             )
             p.explanation = trace(spec)
@@ -625,8 +634,16 @@ def _sub(layer: int, j: int) -> str:
     return f"[{layer + 1},{j + 1}]" if layer >= 0 else f"[0,{j + 1}]"
 
 
-def _fmt(v: float) -> str:
-    return f"{v:.6f}"
+#: significant digits of the textbook derivation's numbers (as the explain mode's default)
+DERIVATION_DIGITS = 9
+
+
+def _fmt(v: float, first: bool = True) -> str:
+    """``v`` to DERIVATION_DIGITS significant digits; a negative factor that does not
+    come first is put in parentheses."""
+    from retrograd.explainer.formatting import fmt_factor
+
+    return fmt_factor(float(v), DERIVATION_DIGITS, first=first)
 
 
 def derivation_terms(run: Run, p: PendingStep) -> list[dict[str, str]]:
@@ -663,18 +680,23 @@ def derivation_terms(run: Run, p: PendingStep) -> list[dict[str, str]]:
             parts = " + ".join(
                 f"{wnum[(layer_i, j, i)]}·{src[i]}" for i in range(layer.in_features)
             )
-            nums = " + ".join(f"{W[j, i]:.4g}·{prev[i]:.6g}" for i in range(layer.in_features))
+            nums = " + ".join(
+                f"{_fmt(W[j, i])}·{_fmt(prev[i], False)}" for i in range(layer.in_features)
+            )
             z, a = t.zs[layer_i].data[0, j], t.acts[layer_i].data[0, j]
-            add("forward", f"net_{n} = {parts} + b = {nums} + {b[j]:.4g} = {_fmt(z)}")
-            add("forward", f"out_{n} = σ(net_{n}) = 1/(1+e^(−{z:.6f})) = {_fmt(a)}")
+            bias = f"b{layer_i + 1}"  # the textbook's shared bias of the layer (kept fixed)
+            add("forward", f"net_{n} = {parts} + {bias} = {nums} + {_fmt(b[j], False)} = ",
+                _fmt(z))  # fmt: skip
+            add("forward", f"out_{n} = σ(net_{n}) = 1/(1+e^(−{_fmt(z, False)})) = {_fmt(a)}")
         prev = t.acts[layer_i].data[0]
     out, y = t.output.data[0], p.y[0]
     errs = 0.5 * (y - out) ** 2
     for j in range(2):
         o = f"o{j + 1}"
-        add("error", f"E_{o} = ½(target_{o} − out_{o})² = ½({y[j]:.4g} − {out[j]:.6f})² = ",
+        add("error", f"E_{o} = ½(target_{o} − out_{o})² = ½({_fmt(y[j])} − {_fmt(out[j])})² = ",
             _fmt(errs[j]))  # fmt: skip
-    add("error", f"E_total = E_o1 + E_o2 = {_fmt(errs.sum())}")
+    add("error", f"E_total = E_o1 + E_o2 = {_fmt(errs[0])} + {_fmt(errs[1])} = ",
+        _fmt(errs.sum()))  # fmt: skip
     # output layer: dE/dout (engine) times dout/dnet (the Sigmoid op), then each weight
     h = t.acts[0].data[0]
     for j in range(2):
@@ -687,8 +709,8 @@ def derivation_terms(run: Run, p: PendingStep) -> list[dict[str, str]]:
             grad = float(run.net.layers[1].weight.grad[j, i])
             prod = dE_dout * dout_dnet * h[i]
             add("backward", f"∂E/∂{w} = ∂E/∂out_{o} · ∂out_{o}/∂net_{o} · ∂net_{o}/∂{w} = ",
-                f"{dE_dout:.6f} · {dout_dnet:.6f} · {h[i]:.6f} = {_fmt(prod)}",
-                f"   (engine: {_fmt(grad)})")  # fmt: skip
+                f"{_fmt(dE_dout)} · {_fmt(dout_dnet, False)} · {_fmt(h[i], False)} = ",
+                f"{_fmt(prod)}   (engine: {_fmt(grad)})")  # fmt: skip
     # hidden layer: dE/dout_h sums the paths through both outputs
     W2 = p.old_params[2]
     dnet_o = t.zs[1].grad[0]
@@ -697,18 +719,22 @@ def derivation_terms(run: Run, p: PendingStep) -> list[dict[str, str]]:
         dE_dh, dh_dnet = float(t.acts[0].grad[0, j]), slope(0, j)
         wa, wb = wnum[(1, 0, j)], wnum[(1, 1, j)]
         add("backward", f"∂E/∂out_{hn} = ∂E/∂net_o1·{wa} + ∂E/∂net_o2·{wb} = ",
-            f"{dnet_o[0]:.6f}·{W2[0, j]:.4g} + {dnet_o[1]:.6f}·{W2[1, j]:.4g} = ",
-            _fmt(dE_dh))  # fmt: skip
+            f"{_fmt(dnet_o[0])}·{_fmt(W2[0, j], False)} + ",
+            f"{_fmt(dnet_o[1], False)}·{_fmt(W2[1, j], False)} = {_fmt(dE_dh)}")  # fmt: skip
         add("backward", f"∂out_{hn}/∂net_{hn} = out_{hn}(1 − out_{hn}) = {_fmt(dh_dnet)}")
         for i in range(2):
             w = wnum[(0, j, i)]
             grad = float(run.net.layers[0].weight.grad[j, i])
+            prod = dE_dh * dh_dnet * x[i]
             add("backward", f"∂E/∂{w} = ∂E/∂out_{hn} · ∂out_{hn}/∂net_{hn} · ∂net_{hn}/∂{w} = ",
-                f"{dE_dh:.6f} · {dh_dnet:.6f} · {x[i]:.4g} = {_fmt(dE_dh * dh_dnet * x[i])}",
-                f"   (engine: {_fmt(grad)})")  # fmt: skip
+                f"{_fmt(dE_dh)} · {_fmt(dh_dnet, False)} · {_fmt(x[i], False)} = ",
+                f"{_fmt(prod)}   (engine: {_fmt(grad)})")  # fmt: skip
     for (layer_i, j, i), w in wnum.items():
         old = p.old_params[2 * layer_i][j, i]
         grad = float(run.net.layers[layer_i].weight.grad[j, i])
-        add("update", f"{w}⁺ = {w} − η·∂E/∂{w} = {old:.6f} − {lr:g}·{grad:.6f} = ",
+        add("update", f"{w}⁺ = {w} − η·∂E/∂{w} = {_fmt(old)} − {lr:g}·{_fmt(grad, False)} = ",
             _fmt(old - lr * grad))  # fmt: skip
+    b1, b2 = p.old_params[1][0], p.old_params[3][0]
+    add("update", f"b1 = {_fmt(b1)} and b2 = {_fmt(b2)} stay fixed, as in the textbook ",
+        "(only w1..w8 are trained)")  # fmt: skip
     return terms

@@ -286,21 +286,23 @@
     const ys = sizes.map((n) => Array.from({ length: n }, (_, k) => 20 + (maxN - n) * (node + gapY) / 2 + k * (node + gapY)));
     const phase = snap.phase ? snap.phase.phase : null;
     const byGrad = phase === "backward" && snap.phase.grad_w;
-    const edgeValues = byGrad ? snap.phase.grad_w : snap.weights.w;
+    // update phase: edges show how much each weight moved (Δw), like ∂L/∂w after backward
+    const byDelta = phase === "update" && snap.phase.delta_w;
+    const edgeValues = byGrad ? snap.phase.grad_w : byDelta ? snap.phase.delta_w : snap.weights.w;
     // animate only when the backward phase first appears (not on every redraw)
     const phaseKey = phase ? `${snap.steps}:${phase}:${snap.phase.batch}` : "";
     const animate = phaseKey !== lastPhaseKey;
     lastPhaseKey = phaseKey;
     const later = [];
     let scale = 1;
-    if (byGrad) scale = Math.max(1e-12, ...edgeValues.flat(2).map(Math.abs));
+    if (byGrad || byDelta) scale = Math.max(1e-12, ...edgeValues.flat(2).map(Math.abs));
     // edges, layer by layer: weight[j][i] joins unit i of layer l to unit j of layer l+1
     for (let l = 0; l < L - 1; l++) {
       const W = edgeValues[l];
       for (let j = 0; j < sizes[l + 1]; j++) {
         for (let i = 0; i < sizes[l]; i++) {
           const w = W[j][i];
-          const t = byGrad ? w / scale : Math.tanh(w);
+          const t = byGrad || byDelta ? w / scale : Math.tanh(w);
           const x1 = xs[l] + node, y1 = ys[l][i] + node / 2;
           const x2 = xs[l + 1], y2 = ys[l + 1][j] + node / 2;
           const mx = (x1 + x2) / 2;
@@ -310,6 +312,13 @@
           const stroke = css(colour(t));
           const widthPx = String(0.6 + Math.min(6, Math.abs(t) * 6));
           p.dataset.layer = l; p.dataset.j = j; p.dataset.i = i;
+          if (byDelta) {
+            p.classList.add("delta");
+            p.dataset.delta = String(w);
+            const title = document.createElementNS(SVG, "title");
+            title.textContent = `Δw = ${precise(w)}`;
+            p.appendChild(title);
+          }
           if (byGrad && animate) {
             // the gradients flow backward: the output layer's edges change first
             const w0 = Math.tanh(snap.weights.w[l][j][i]);
@@ -401,7 +410,10 @@
     if (p.phase === "forward" || (p.phase === "error" && l < last)) return { text: `a=${fmt(p.a[l - 1][k])}` };
     if (p.phase === "error") return { text: `a=${fmt(p.a[l - 1][k])} t=${fmt(p.target[k] ?? p.target[0])}` };
     if (p.phase === "backward") return { text: `∂L/∂z=${fmt(p.dz[l - 1][k], 4)}`, grad: true };
-    if (p.phase === "update") return { text: `Δb=${fmt(p.delta_b[l - 1][k], 4)}` };
+    if (p.phase === "update") {
+      if (snap.task === "textbook") return { text: "b fixed" }; // as in the textbook
+      return { text: `Δb=${fmt(p.delta_b[l - 1][k], 4)}` };
+    }
     return null;
   }
 
@@ -489,11 +501,12 @@
   }
 
   // ---- step-through and the textbook derivation ---------------------------------------------------
+  const MAX_TABLE_ROWS = 80; // the step-through table lists this many weights at most
   const PHASE_TEXT = {
     forward: "Forward: each neuron computes z = w·a + b, then a = f(z). Values shown for sample 1 of the batch.",
     error: "Error: the loss compares the outputs with the targets.",
     backward: "Backward: loss.backward() sends ∂L/∂z back through the layers (edges now show ∂L/∂w).",
-    update: "Update: the optimizer moves every weight against its gradient (w ← w − lr·∂L/∂w for SGD).",
+    update: "Update: the optimizer moves every weight against its gradient (w ← w − lr·∂L/∂w for SGD); edges and the table now show Δw.",
   };
 
   function drawPhasePanel(snap) {
@@ -510,19 +523,30 @@
     const body = $("grad-table").querySelector("tbody");
     body.innerHTML = "";
     const W = snap.weights.w;
+    const D = p.phase === "update" && p.delta_w ? p.delta_w : null;
     let rows = 0;
-    for (let l = 0; l < W.length && rows < 80; l++) {
-      for (let j = 0; j < W[l].length && rows < 80; j++) {
-        for (let i = 0; i < W[l][j].length && rows < 80; i++, rows++) {
+    for (let l = 0; l < W.length && rows < MAX_TABLE_ROWS; l++) {
+      for (let j = 0; j < W[l].length && rows < MAX_TABLE_ROWS; j++) {
+        for (let i = 0; i < W[l][j].length && rows < MAX_TABLE_ROWS; i++, rows++) {
           const tr = document.createElement("tr");
           const g = p.grad_w ? p.grad_w[l][j][i] : null;
+          const d = D ? D[l][j][i] : null;
           tr.innerHTML = `<td>${neuronName(snap, l, i)}→${neuronName(snap, l + 1, j)}</td>` +
-            `<td>${precise(W[l][j][i])}</td><td class="grad">${precise(g)}</td>`;
-          const cell = tr.querySelector(".grad");
-          cell.dataset.layer = l; cell.dataset.j = j; cell.dataset.i = i;
+            `<td>${precise(W[l][j][i])}</td><td class="grad">${precise(g)}</td>` +
+            `<td class="delta">${precise(d)}</td>`;
+          for (const cell of tr.querySelectorAll(".grad, .delta")) {
+            cell.dataset.layer = l; cell.dataset.j = j; cell.dataset.i = i;
+          }
           body.appendChild(tr);
         }
       }
+    }
+    const total = W.reduce((n, layer) => n + layer.reduce((m, row) => m + row.length, 0), 0);
+    if (total > rows) {
+      const tr = document.createElement("tr");
+      tr.className = "more";
+      tr.innerHTML = `<td colspan="4">… ${total - rows} more weight${total - rows === 1 ? "" : "s"} not shown</td>`;
+      body.appendChild(tr);
     }
   }
 
