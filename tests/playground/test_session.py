@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import numpy as np
@@ -89,3 +90,21 @@ def test_manager_limit_and_idle_expiry():
     m.create(Config())  # the idle ones were dropped to make room
     assert m.get(a.id) is None and len(m) == 1
     m.close_all()
+
+
+def test_quick_pause_then_play_leaves_one_training_thread():
+    """Pause and Play pressed within a few ms must not leave the old thread training too."""
+    s = Session(Config(dataset="xor", hidden=[3], seed=0))
+    s.viewers = 1
+    try:
+        for _ in range(20):
+            s.play()
+            time.sleep(0.005)
+            s.pause()
+            s.play()  # before the paused thread has looked at its stop flag
+        time.sleep(0.3)  # let paused threads notice and end
+        prefix = f"playground-{s.id[:6]}"
+        alive = [t for t in threading.enumerate() if t.name == prefix and t.is_alive()]
+        assert len(alive) == 1, f"{len(alive)} training threads for one session"
+    finally:
+        s.close()

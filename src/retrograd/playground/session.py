@@ -139,9 +139,11 @@ class Session:
             if self.playing:
                 return
             self.playing = True
-            self._stop.clear()
+            # a fresh stop flag per thread: a thread paused a moment ago still sees its own
+            # flag set and ends, even if Play was pressed again before it looked
+            self._stop = stop = threading.Event()
             self._thread = threading.Thread(
-                target=self._loop, name=f"playground-{self.id[:6]}", daemon=True
+                target=self._loop, args=(stop,), name=f"playground-{self.id[:6]}", daemon=True
             )
             self._thread.start()
             self._changed()
@@ -152,19 +154,19 @@ class Session:
             self._stop.set()
             self._changed()
 
-    def _loop(self) -> None:
+    def _loop(self, stop: threading.Event) -> None:
         try:
-            self._train_until_paused()
+            self._train_until_paused(stop)
         except Exception as exc:  # noqa: BLE001 - reported on the page, not lost in a thread
             with self.lock:
                 self.playing = False
                 self.error = f"training stopped: {type(exc).__name__}: {exc}"
                 self._changed()
 
-    def _train_until_paused(self) -> None:
-        while not self._stop.is_set():
+    def _train_until_paused(self, stop: threading.Event) -> None:
+        while not stop.is_set():
             with self.lock:
-                if not self.playing:
+                if not self.playing or stop.is_set():
                     break
                 if self.viewers == 0 and time.monotonic() - self.last_used > ORPHAN_SECONDS:
                     self.playing = False  # the page was closed: stop using the CPU
@@ -175,7 +177,7 @@ class Session:
                     if self._guarded(self.run.step) is None and self.error:
                         break
                 self._changed()
-            self._stop.wait(0.01)  # let controls and the event stream take the lock
+            stop.wait(0.01)  # let controls and the event stream take the lock
 
     def close(self) -> None:
         self.pause()
