@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from retrograd.function import Function
+from retrograd.ops.rowwise import row_max, row_sums
 from retrograd.ops.special import erf
 
 
@@ -145,6 +146,10 @@ class Softplus(Function):
 
 def log_softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
     """log softmax via log-sum-exp: x - max - log(sum(e^(x - max)))."""
+    if x.ndim == 2 and axis in (1, -1):  # (N, classes): the row-wise fast paths
+        shifted = x - row_max(x)
+        shifted -= np.log(row_sums(np.exp(shifted)))
+        return shifted
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

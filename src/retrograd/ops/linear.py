@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from retrograd.function import Function
+from retrograd.ops.rowwise import column_sums
 
 
 class Linear(Function):
@@ -41,5 +42,5 @@ class Linear(Function):
             grad_x = np.dot(g2, weight).reshape(self.x_shape)  # dL/dx = dL/dy W
         grad_w = np.dot(g2.T, x2)  # dL/dW_ji = sum_n dL/dy_nj x_ni
         if self.has_bias:
-            return grad_x, grad_w, np.add.reduce(g2, axis=0)  # dL/db_j = sum_n dL/dy_nj
+            return grad_x, grad_w, column_sums(g2)  # dL/db_j = sum_n dL/dy_nj
         return grad_x, grad_w

@@ -1,0 +1,50 @@
+"""The fast row/column reductions behind Linear's bias gradient and log-softmax."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import retrograd as rg
+from retrograd.nn import functional as F
+from retrograd.ops.rowwise import MIN_SIZE, column_sums, row_max, row_sums
+
+SHAPES = [(3, 4), (1437, 10), (200, 100), (4096, 1), (0, 10), (MIN_SIZE, 2)]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_match_numpy(shape, dtype, rng):
+    a = rng.normal(size=shape).astype(dtype)
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(column_sums(a), a.sum(axis=0), **tol)
+    np.testing.assert_allclose(row_sums(a), a.sum(axis=1, keepdims=True), **tol)
+    if shape[1]:
+        np.testing.assert_array_equal(row_max(a), a.max(axis=1, keepdims=True))  # exact
+    assert column_sums(a).dtype == dtype and row_sums(a).dtype == dtype
+
+
+def test_non_contiguous_inputs_and_nan_inf_propagate(rng):
+    a = rng.normal(size=(40, 300))[:, ::3].T  # (100, 40), strided
+    assert not a.flags.c_contiguous and a.size >= MIN_SIZE
+    np.testing.assert_allclose(column_sums(a), a.sum(axis=0), rtol=1e-12)
+    np.testing.assert_array_equal(row_max(a), a.max(axis=1, keepdims=True))
+    b = rng.normal(size=(500, 10))
+    b[3, 4], b[7, 1] = np.nan, np.inf
+    assert np.isnan(column_sums(b)[4]) and np.isinf(column_sums(b)[1])
+    assert np.isnan(row_max(b)[3, 0]) and row_max(b)[7, 0] == np.inf
+    assert np.isnan(row_sums(b)[3, 0]) and row_sums(b)[7, 0] == np.inf
+
+
+def test_big_batch_linear_and_cross_entropy_pass_gradcheck(rng):
+    """Shapes large enough to take the fast paths, checked in float64 by central differences."""
+    x = rg.tensor(rng.normal(size=(300, 12)), dtype=np.float64)
+    w = rg.tensor(rng.normal(size=(10, 12)) * 0.3, dtype=np.float64, requires_grad=True)
+    b = rg.tensor(rng.normal(size=10), dtype=np.float64, requires_grad=True)
+    labels = rng.integers(0, 10, 300)
+    assert 300 * 10 >= MIN_SIZE
+    assert rg.gradcheck(lambda w, b: F.cross_entropy(F.linear(x, w, b), labels), [w, b])
+    z = rg.tensor(rng.normal(size=(300, 10)) * 5, dtype=np.float64, requires_grad=True)
+    assert rg.gradcheck(lambda z: rg.log_softmax(z, axis=1).sum(), [z], max_elements=200)
+    ref = z.data - np.log(np.exp(z.data).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(rg.log_softmax(z, axis=-1).data, ref, rtol=1e-12, atol=1e-12)
