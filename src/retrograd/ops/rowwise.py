@@ -24,10 +24,12 @@ from functools import lru_cache
 
 import numpy as np
 
-#: rows up to this length count as short: the transposed-copy and GEMV paths win there
+#: rows up to this length count as short: the GEMV row sums win there ...
 SHORT_ROW = 64
+#: ... and the transposed-copy row maxima up to this length (measured crossover ~20-30)
+SHORT_ROW_MAX = 16
 #: below this many elements NumPy's own reduction is as fast (the call overhead dominates)
-MIN_SIZE = 2048
+MIN_SIZE = 512
 
 
 @lru_cache(maxsize=64)
@@ -60,6 +62,6 @@ def row_sums(a: np.ndarray) -> np.ndarray:
 
 def row_max(a: np.ndarray) -> np.ndarray:
     """``a.max(axis=1, keepdims=True)`` of a 2-D array. Shape: ``(N, K) -> (N, 1)``."""
-    if a.ndim != 2 or a.shape[1] > SHORT_ROW or a.shape[1] == 0 or a.size < MIN_SIZE:
+    if a.ndim != 2 or a.shape[1] > SHORT_ROW_MAX or a.shape[1] == 0 or a.size < MIN_SIZE:
         return a.max(axis=1, keepdims=True)
     return np.maximum.reduce(np.ascontiguousarray(a.T), axis=0)[:, None]
