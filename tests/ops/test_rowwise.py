@@ -9,7 +9,7 @@ import retrograd as rg
 from retrograd.nn import functional as F
 from retrograd.ops.rowwise import MIN_SIZE, column_sums, row_max, row_sums
 
-SHAPES = [(3, 4), (1437, 10), (200, 100), (4096, 1), (0, 10), (MIN_SIZE, 2)]
+SHAPES = [(1, 5), (3, 4), (1437, 10), (200, 100), (4096, 1), (0, 10), (MIN_SIZE, 2)]
 
 
 @pytest.mark.parametrize("shape", SHAPES)

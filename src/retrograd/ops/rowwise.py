@@ -48,6 +48,8 @@ def column_sums(a: np.ndarray) -> np.ndarray:
 
     Shape: ``(N, K) -> (K,)``.
     """
+    if a.ndim == 2 and a.shape[0] == 1:  # one sample (online learning): the row itself
+        return a[0]  # a view; gradients are never written in place (docs/engine.md)
     if not _gemv_ok(a):
         return np.add.reduce(a, axis=0)
     return _ones(a.shape[0], a.dtype) @ a
