@@ -42,7 +42,10 @@ class Sigmoid(Function):
 
     def backward(self, g):
         (y,) = self.saved
-        return g * y * (1.0 - y)  # dy/dx = y (1 - y)
+        slope = 1.0 - y  # dy/dx = y (1 - y), built in one fresh array
+        slope *= y
+        slope *= g
+        return slope
 
 
 class Tanh(Function):

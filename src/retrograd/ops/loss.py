@@ -61,7 +61,11 @@ class MSELoss(Function):
     def backward(self, g):
         (diff,) = self.saved
         # dL/dpred = 2 scale (pred - t) (/ n for the mean)
-        grad = diff * (g * (2.0 * self.scale * _scale(self.reduction, diff.size)))
+        factor = 2.0 * self.scale * _scale(self.reduction, diff.size)
+        if g.ndim == 0:  # a scalar loss: one multiplication by a Python float
+            grad = diff * diff.dtype.type(float(g) * factor)
+        else:
+            grad = diff * (g * factor)
         return grad, (-grad if self.needs_grad(1) else None)
 
 
