@@ -26,8 +26,13 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     z = np.negative(x, out=np.empty_like(x))  # out=: stays an array even for 0-d input
-    with np.errstate(over="ignore"):
+    if z.size <= 32 and (z.size == 0 or max(z.ravel().tolist()) < 80.0):
+        # tiny arrays (the textbook nets): e^-x cannot overflow (e^80 < float32's max), and
+        # this look is cheaper than entering np.errstate, which costs more than the exp
         np.exp(z, out=z)
+    else:
+        with np.errstate(over="ignore"):
+            np.exp(z, out=z)
     z += 1
     return np.reciprocal(z, out=z)
 
