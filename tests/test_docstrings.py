@@ -7,13 +7,12 @@ and those of ``retrograd.train.*`` in tests/train/test_docstrings.py; this file 
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import inspect
 
 import pytest
 
 import retrograd as rg
+from doctest_check import assert_examples_run
 from retrograd.nn import functional as F
 from retrograd.nn import init
 from retrograd.optim import lr_scheduler
@@ -89,8 +88,4 @@ def test_every_public_function_shows_an_example(module) -> None:
 
 @pytest.mark.parametrize("name", DOCTEST_MODULES)
 def test_docstring_examples_run(name) -> None:
-    module = importlib.import_module(name)
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    result = doctest.testmod(module, optionflags=flags, verbose=False)
-    assert result.failed == 0
-    assert result.attempted > 0, f"{name} has no examples"
+    assert_examples_run(name)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
+
+from doctest_check import assert_examples_run
 
 MODULES = [
     "retrograd.nn.module", "retrograd.nn.parameter", "retrograd.nn.linear",
@@ -19,8 +18,4 @@ MODULES = [
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name) -> None:
-    module = importlib.import_module(name)
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    result = doctest.testmod(module, optionflags=flags, verbose=False)
-    assert result.failed == 0
-    assert result.attempted > 0, f"{name} has no examples"
+    assert_examples_run(name)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
+
+from doctest_check import assert_examples_run
 
 MODULES = [
     "retrograd.train", "retrograd.train.fit", "retrograd.train.step", "retrograd.train.evaluate",
@@ -16,6 +15,4 @@ MODULES = [
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
+    assert_examples_run(name)
