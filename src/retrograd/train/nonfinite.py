@@ -35,6 +35,19 @@ class NonFiniteLossError(FloatingPointError):
         1-based global step (optimizer update) that failed.
     op : str or None
         Name of the first op that produced a non-finite value, if found.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from retrograd import nn, optim
+    >>> from retrograd.train import fit
+    >>> model = nn.Linear(2, 1, rng=np.random.default_rng(0))
+    >>> X, y = np.array([[1.0, np.nan]]), np.array([[0.0]])
+    >>> try:
+    ...     fit(model, "mse", optim.SGD(model.parameters(), lr=0.1), (X, y), verbose=0)
+    ... except NonFiniteLossError as err:
+    ...     print(err.epoch, err.step, err.op)
+    1 1 Linear
     """
 
     def __init__(

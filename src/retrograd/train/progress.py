@@ -20,7 +20,13 @@ from retrograd.train.callbacks import Callback, Logs
 
 
 def format_logs(logs: Logs, skip: tuple[str, ...] = ()) -> str:
-    """``"loss: 0.1234 - accuracy: 0.9650"`` from a logs dict (numbers only)."""
+    """``"loss: 0.1234 - accuracy: 0.9650"`` from a logs dict (numbers only).
+
+    Examples
+    --------
+    >>> format_logs({"loss": 0.12345, "accuracy": 0.965, "note": "text is left out"})
+    'loss: 0.1235 - accuracy: 0.9650'
+    """
     parts = []
     for key, value in logs.items():
         if key in skip or not isinstance(value, (int, float)) or isinstance(value, bool):
