@@ -67,3 +67,42 @@ def test_leaves_input_values_unchanged() -> None:
     before = x.data.copy()
     rg.gradcheck(lambda t: t.sigmoid(), [x])
     np.testing.assert_array_equal(x.data, before)
+
+
+class _WrongRow(Function):
+    """y = x W^T with the gradient of W's first row given the wrong sign."""
+
+    registered = False
+
+    def forward(self, x, w):
+        self.save_for_backward(x, w)
+        return x @ w.T
+
+    def backward(self, g):
+        x, w = self.saved
+        gw = g.T @ x
+        gw[0] *= -1.0  # the bug
+        return g @ w, gw
+
+
+def test_random_directions_check_big_layers_and_catch_wrong_ones() -> None:
+    """directions=k: two evaluations per direction, however big the layer."""
+    from retrograd import nn
+
+    rng = np.random.default_rng(0)
+    conv = nn.Conv2d(8, 16, 3, padding=1, rng=rng, dtype=np.float64)  # 1,168 weights
+    x = rg.tensor(rng.standard_normal((4, 8, 12, 12)), dtype=np.float64, requires_grad=True)
+    assert rg.gradcheck(lambda x, *_: conv(x), [x, *conv.parameters()], directions=6)
+    lstm = nn.LSTM(10, 32, num_layers=2, rng=rng, dtype=np.float64)  # 13,056 weights
+    s = rg.tensor(rng.standard_normal((20, 3, 10)), dtype=np.float64, requires_grad=True)
+    assert rg.gradcheck(lambda s, *_: lstm(s)[0], [s, *lstm.parameters()], directions=4)
+    xw = _x((30, 20)), _x((25, 20), seed=1)
+    with pytest.raises(
+        GradcheckError, match=r"input 1 \(shape \(25, 20\)\) along random direction"
+    ):
+        rg.gradcheck(lambda x, w: _WrongRow.apply(x, w), list(xw), directions=3)
+    assert rg.gradcheck(lambda x, w: x @ w.T, list(xw), directions=3)  # the correct rule passes
+    before = [t.data.copy() for t in xw]
+    rg.gradcheck(lambda x, w: x @ w.T, list(xw), directions=2)
+    for t, b in zip(xw, before):
+        np.testing.assert_array_equal(t.data, b)  # inputs restored exactly

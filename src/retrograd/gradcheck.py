@@ -4,6 +4,11 @@
 grad by +-eps, estimates d(sum(fn * v))/d(input) with central differences
 (error O(eps^2)) for a fixed random cotangent v, and compares with what
 ``backward`` computed. Use it on your own ops and layers.
+
+For big layers, ``directions=k`` checks k random *directions* per input instead of
+every element: the central difference of ``sum(fn * v)`` along a random direction d
+must equal ``<grad, d>``. One direction involves every element at once, so a wrong
+gradient anywhere shows up (with probability 1), at the cost of two evaluations.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ def gradcheck(
     raise_exception: bool = True,
     seed: int = 0,
     max_elements: int | None = None,
+    directions: int | None = None,
 ) -> bool:
     """Compare ``backward`` of ``fn(*inputs)`` with central finite differences.
 
@@ -53,6 +59,10 @@ def gradcheck(
         Seed of the random cotangent v the outputs are projected on.
     max_elements : int, optional
         Check at most this many randomly chosen elements per input (for big layers).
+    directions : int, optional
+        Instead of element by element, check this many random directions per input:
+        the directional derivative from central differences against ``<grad, d>``
+        (for big layers: two evaluations per direction, every element involved).
 
     Returns
     -------
@@ -64,6 +74,8 @@ def gradcheck(
     >>> import numpy as np, retrograd as rg
     >>> x = rg.tensor(np.random.rand(3, 2), dtype=np.float64, requires_grad=True)
     >>> rg.gradcheck(lambda t: (t * t).sum(), [x])
+    True
+    >>> rg.gradcheck(lambda t: (t * t).sum(), [x], directions=4)
     True
     """
     for i, t in enumerate(inputs):
@@ -91,6 +103,13 @@ def gradcheck(
         if not (isinstance(t, Tensor) and t.requires_grad):
             continue
         analytic = t.grad if t.grad is not None else np.zeros_like(t.data)
+        if directions is not None:
+            ok = _check_directions(i, t, analytic, scalar_value, directions, eps, atol, rtol, rng)
+            if ok is not True:
+                if raise_exception:
+                    raise GradcheckError(ok)
+                return False
+            continue
         flat = t.data.reshape(-1)  # a view: perturbing it perturbs t
         idx = np.arange(flat.size)
         if max_elements is not None and flat.size > max_elements:
@@ -117,4 +136,36 @@ def gradcheck(
             if raise_exception:
                 raise GradcheckError(msg)
             return False
+    return True
+
+
+def _check_directions(
+    i: int,
+    t: Tensor,
+    analytic: np.ndarray,
+    scalar_value: Callable[[], float],
+    directions: int,
+    eps: float,
+    atol: float,
+    rtol: float,
+    rng: np.random.Generator,
+) -> bool | str:
+    """``directions`` random directional derivatives of input ``i``; True or a message."""
+    data = t.data
+    orig = data.copy()
+    for k in range(directions):
+        d = rng.standard_normal(data.shape)
+        np.add(orig, eps * d, out=data)  # in place: t keeps its array
+        plus = scalar_value()
+        np.subtract(orig, eps * d, out=data)
+        minus = scalar_value()
+        data[...] = orig
+        numeric = (plus - minus) / (2 * eps)
+        expected = float(np.sum(analytic * d))
+        if abs(expected - numeric) > atol + rtol * max(abs(numeric), abs(expected)):
+            return (
+                f"gradcheck failed for input {i} (shape {t.shape}) along random direction "
+                f"{k}: backward gives <grad, d> = {expected:.10g}, finite differences "
+                f"{numeric:.10g}"
+            )
     return True
