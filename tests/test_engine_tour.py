@@ -1,24 +1,17 @@
-"""The README's engine tour (docs/readme/engine-tour.md) runs and does what it says."""
+"""The README's engine tour ("The engine in two minutes") runs and does what it says."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## The engine in two minutes"
 
 
 def _tour_text() -> str:
-    tour = ROOT / "docs" / "readme" / "engine-tour.md"
-    if tour.is_file():
-        return tour.read_text()
-    readme = ROOT / "README.md"  # after the lead merged the section into the README
-    text = readme.read_text() if readme.is_file() else ""
-    if HEADING not in text:
-        pytest.skip("engine tour not found in docs/readme/engine-tour.md or README.md")
+    text = (ROOT / "README.md").read_text()
+    assert HEADING in text, f"README.md lost its section {HEADING!r}"
     section = text.split(HEADING, 1)[1]
     return section.split("\n## ", 1)[0]
 
