@@ -124,20 +124,12 @@ def truncated_bptt(
     >>> h.shape
     (1, 2, 4)
     """
-    clip = None
-    if max_grad_norm is not None:
-        from retrograd.optim import clip_grad_norm_ as clip  # noqa: PLC0415
+    from retrograd.train.step import run_tbptt_chunks  # the loop fit(..., tbptt=k) runs too
 
     params = [p for g in optimizer.param_groups for p in g["params"]]
-    losses = []
-    for x_chunk, y_chunk in time_chunks(x, y, k, batch_first):
-        optimizer.zero_grad()
-        output, state = model(Tensor(x_chunk, dtype=params[0].dtype), state)
-        loss = loss_fn(output, y_chunk)
-        loss.backward()
-        if clip is not None:
-            clip(params, max_grad_norm)
-        optimizer.step()
-        losses.append(float(loss.item()))
-        state = detach_state(state)  # the truncation: no gradient past this boundary
+    y_arr = y.data if isinstance(y, Tensor) else (None if y is None else np.asarray(y))
+    losses, _, state = run_tbptt_chunks(
+        model, loss_fn, optimizer, x, y_arr, k, params, state=state, batch_first=batch_first,
+        max_grad_norm=max_grad_norm, check_finite=False,
+    )  # fmt: skip
     return float(np.mean(losses)), state

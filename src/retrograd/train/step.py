@@ -290,6 +290,46 @@ def tbptt_step(
         The mean of the chunk losses, and the output: the chunks' outputs joined along
         the time axis for per-step targets, the last chunk's output otherwise.
     """
+    if parameters is None:
+        parameters = list(model.parameters())
+    x_all = xb[0] if isinstance(xb, (tuple, list)) and len(xb) == 1 else xb
+    y_all = yb.data if isinstance(yb, Tensor) else np.asarray(yb)
+    losses, outputs, _ = run_tbptt_chunks(
+        model, loss_fn, optimizer, x_all, y_all, k, parameters, batch_first=batch_first,
+        max_grad_norm=max_grad_norm, check_finite=check_finite, epoch=epoch, step=step,
+        where=where,
+    )  # fmt: skip
+    if not outputs:
+        raise ValueError(f"tbptt_step: the input batch has no time steps (shape {x_all.shape})")
+    timed = len(outputs) > 1 and y_all.ndim > int(batch_first) and y_all.ndim >= 2
+    timed = timed and y_all.shape[int(batch_first)] == np.shape(x_all)[int(batch_first)]
+    out = np.concatenate(outputs, axis=int(batch_first)) if timed else outputs[-1]
+    return StepResult(float(np.mean(losses)), out)
+
+
+def run_tbptt_chunks(
+    model: Any,
+    loss_fn: Callable[[Tensor, Tensor], Tensor],
+    optimizer: Any,
+    x_all: Any,
+    y_all: Any,
+    k: int,
+    parameters: list[Tensor],
+    *,
+    state: Any = None,
+    batch_first: bool = False,
+    max_grad_norm: float | None = None,
+    check_finite: bool = True,
+    epoch: int | None = None,
+    step: int | None = None,
+    where: str = "",
+) -> tuple[list[float], list[np.ndarray], Any]:
+    """The truncated-BPTT loop itself: one update per chunk of ``k`` time steps.
+
+    Shared by :func:`tbptt_step` (``fit(..., tbptt=k)``) and
+    :func:`retrograd.nn.truncated_bptt`. Returns the chunk losses, the chunk outputs and
+    the final recurrent state (detached).
+    """
     from retrograd.nn.truncated_bptt import detach_state, time_chunks
 
     if getattr(optimizer, "needs_closure", False):
@@ -297,17 +337,13 @@ def tbptt_step(
             "truncated BPTT updates once per chunk; full-batch optimizers that re-evaluate "
             "the loss (L-BFGS, CG) need the whole sequence: use tbptt=None"
         )
-    if parameters is None:
-        parameters = list(model.parameters())
     like = parameters[0] if parameters else None
-    x_all = xb[0] if isinstance(xb, (tuple, list)) and len(xb) == 1 else xb
-    state, losses, outputs = None, [], []
-    y_all = yb.data if isinstance(yb, Tensor) else np.asarray(yb)
+    losses, outputs = [], []
     for c, (x_chunk, y_chunk) in enumerate(time_chunks(x_all, y_all, k, batch_first)):
         x = as_tensor(x_chunk, like)
         optimizer.zero_grad()
         output, new_state = model(x, state)
-        target = match_target(output, as_tensor(y_chunk, like))
+        target = None if y_chunk is None else match_target(output, as_tensor(y_chunk, like))
         chunk_where = f"{where}, time steps {c * k + 1}-{c * k + x_chunk.shape[batch_first]}"
         losses.append(
             _loss_backward(
@@ -320,9 +356,4 @@ def tbptt_step(
         optimizer.step()
         outputs.append(output.data)
         state = detach_state(new_state)  # the truncation: no gradient past this boundary
-    if not outputs:
-        raise ValueError(f"tbptt_step: the input batch has no time steps (shape {x_all.shape})")
-    timed = len(outputs) > 1 and y_all.ndim > int(batch_first) and y_all.ndim >= 2
-    timed = timed and y_all.shape[int(batch_first)] == np.shape(x_all)[int(batch_first)]
-    out = np.concatenate(outputs, axis=int(batch_first)) if timed else outputs[-1]
-    return StepResult(float(np.mean(losses)), out)
+    return losses, outputs, state
