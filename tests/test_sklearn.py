@@ -323,7 +323,8 @@ def test_l2_penalty_node_value_and_gradient():
     ws = [
         rg.tensor(rng.normal(size=s), requires_grad=True, dtype="float64") for s in [(3, 4), (2, 3)]
     ]
-    out = _L2Penalty.apply(*ws, scale=0.7)
-    want = 0.7 * sum(float((w.data**2).sum()) for w in ws)
+    loss = rg.tensor(rng.normal(), requires_grad=True, dtype="float64")
+    out = _L2Penalty.apply(loss, *ws, scale=0.7)
+    want = float(loss.data) + 0.7 * sum(float((w.data**2).sum()) for w in ws)
     assert float(out.data) == pytest.approx(want, rel=1e-12)
-    assert rg.gradcheck(lambda a, b: _L2Penalty.apply(a, b, scale=0.7), ws)
+    assert rg.gradcheck(lambda l, a, b: _L2Penalty.apply(l, a, b, scale=0.7), [loss, *ws])

@@ -76,30 +76,31 @@ _FULL_BATCH = ("lbfgs", "cg")
 
 
 class _L2Penalty(Function):
-    """``scale * sum_k ||W_k||^2`` over several weight matrices, as one graph node.
+    """``loss + scale * sum_k ||W_k||^2``: a data loss plus an L2 penalty, as one graph node.
 
     One node instead of a square-and-sum per matrix plus the additions: this runs
-    on every mini-batch. Shape: each ``W_k`` any shape; the output is a scalar.
+    on every mini-batch. Derivatives: 1 for the loss, ``2 scale W_k`` for each weight.
+    Shape: ``loss`` a scalar, each ``W_k`` any shape; the output is a scalar.
     """
 
     registered = False  # an internal helper of the estimators, not a user-facing op
 
-    def forward(self, *weights: np.ndarray, scale: float) -> np.ndarray:
+    def forward(self, loss: np.ndarray, *weights: np.ndarray, scale: float) -> np.ndarray:
         self.save_for_backward(*weights)
         self.scale = scale
         total = sum(float(np.vdot(w, w)) for w in weights)
-        return np.asarray(scale * total, dtype=weights[0].dtype)
+        return np.asarray(loss + scale * total, dtype=loss.dtype)
 
     def backward(self, g: np.ndarray) -> tuple[np.ndarray, ...]:
         factor = g * (2.0 * self.scale)  # d/dW scale ||W||^2 = 2 scale W
-        return tuple(w * factor for w in self.saved)
+        return (g, *(w * factor for w in self.saved))
 
 
-def _penalty(weights: list[Tensor], alpha: float, n: int) -> Tensor | None:
-    """``alpha / (2 n) * sum ||W||^2`` over the weight matrices (not the biases)."""
+def _penalized(loss: Tensor, weights: list[Tensor], alpha: float, n: int) -> Tensor:
+    """``loss + alpha / (2 n) * sum ||W||^2`` over the weight matrices (not the biases)."""
     if not alpha or not weights:
-        return None
-    return _L2Penalty.apply(*weights, scale=0.5 * alpha / n)
+        return loss
+    return _L2Penalty.apply(loss, *weights, scale=0.5 * alpha / n)
 
 
 class _Objective:
@@ -126,8 +127,9 @@ class _Objective:
             loss = (out.exp() - out * t).mean() + const
         else:  # squared error / 2, as scikit-learn reports it
             loss = nn.functional.mse_loss(out, t) * 0.5
-        penalty = _penalty(self.weights, self.alpha, n) if self.model.training else None
-        return loss if penalty is None else loss + penalty
+        if not self.model.training:
+            return loss
+        return _penalized(loss, self.weights, self.alpha, n)
 
 
 class _SklearnRules(Callback):

@@ -27,11 +27,14 @@ from retrograd.tensor import Tensor
 
 def _to_tensor(arr: Any, float_dtype: np.dtype) -> Tensor:
     a = np.asarray(arr)
-    if a.dtype.kind == "f" and a.dtype != float_dtype:
+    kind = a.dtype.kind
+    if kind == "f" and a.dtype != float_dtype:
         a = a.astype(float_dtype)
-    elif a.dtype.kind in "iu" and a.dtype != np.int64:
+    elif kind in "iu" and a.dtype != np.int64:
         a = a.astype(np.int64)
-    return Tensor(a, dtype=a.dtype)  # keep the dtype chosen above (no second cast)
+    if kind in "fiu":  # an array of the final dtype: wrap it without Tensor()'s checks
+        return Tensor._make(a, None, False)
+    return Tensor(a, dtype=a.dtype)
 
 
 class DataLoader:
@@ -116,7 +119,7 @@ class DataLoader:
     # -- iteration ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
         n, bs = len(self.dataset), self._effective_batch()
-        start_state = copy.deepcopy(self.rng.bit_generator.state)
+        start_state = self.rng.bit_generator.state  # a fresh dict of plain values
         order = self.rng.permutation(n) if self.shuffle else None
         skip, self._resume_skip = self._resume_skip, 0
         self._epoch_start_state, self._batches_done = start_state, skip

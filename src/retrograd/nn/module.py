@@ -224,9 +224,16 @@ class Module:
             stack.extend(reversed(kids))
 
     def modules(self) -> Iterator[Module]:
-        """This module and every descendant."""
-        for _, m in self.named_modules():
+        """This module and every descendant, in :meth:`named_modules`' order (each once)."""
+        seen: set[int] = set()
+        stack: list[Module] = [self]
+        while stack:  # the walk of named_modules without building names (fit calls it often)
+            m = stack.pop()
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
             yield m
+            stack.extend(reversed([c for _, c in m._members() if isinstance(c, Module)]))
 
     def get_submodule(self, target: str) -> Module:
         """The sub-module at a dotted path, e.g. ``model.get_submodule("encoder.0")``."""
@@ -250,9 +257,13 @@ class Module:
                     yield (f"{mod_name}.{name}" if mod_name else name), p
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter (what an optimizer takes)."""
-        for _, p in self.named_parameters(recurse=recurse):
-            yield p
+        """Every parameter (what an optimizer takes), in :meth:`named_parameters`' order."""
+        seen: set[int] = set()
+        for m in self.modules() if recurse else (self,):
+            for _, p in m._members():
+                if isinstance(p, Parameter) and id(p) not in seen:
+                    seen.add(id(p))
+                    yield p
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
         """Every buffer with its dotted name (``None`` buffers are skipped)."""

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from retrograd.function import Function
-from retrograd.ops.rowwise import row_max, row_sums
+from retrograd.ops.rowwise import SHORT_ROW_SOFTMAX, log_softmax_short_rows, row_max, row_sums
 from retrograd.ops.special import erf
 
 
@@ -70,7 +70,10 @@ class ReLU(Function):
     """y = max(x, 0); gradient 0 at x = 0 (as in PyTorch)"""
 
     def forward(self, x):
-        y = np.maximum(x, 0)
+        if x.dtype.kind == "f":  # clip runs ~2x faster than maximum on float arrays here
+            y = np.clip(x, 0, np.inf)  # (same values, NaN kept)
+        else:
+            y = np.maximum(x, 0)
         self.save_for_backward(y)
         return y
 
@@ -155,6 +158,8 @@ class Softplus(Function):
 def log_softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
     """log softmax via log-sum-exp: x - max - log(sum(e^(x - max)))."""
     if x.ndim == 2 and axis in (1, -1):  # (N, classes): the row-wise fast paths
+        if 0 < x.shape[1] <= SHORT_ROW_SOFTMAX and x.shape[0] > 1:
+            return log_softmax_short_rows(x)
         shifted = x - row_max(x)
         shifted -= np.log(row_sums(np.exp(shifted)))
         return shifted

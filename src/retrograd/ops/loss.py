@@ -93,13 +93,18 @@ class CrossEntropyLoss(Function):
                     f"cross_entropy: logits of shape {logits.shape} need integer targets of "
                     f"shape ({n},), got {target.shape}"
                 )
-            if n and (target.min() < 0 or target.max() >= c):
+            # one pass: seen as unsigned, a negative label is huge, so max >= c catches both
+            if n and np.maximum.reduce(target.view(f"u{target.itemsize}"), axis=None) >= c:
                 raise ValueError(
                     f"cross_entropy: class labels must lie in [0, {c - 1}], got "
                     f"[{target.min()}, {target.max()}]"
                 )
             self.labels = True
-            losses = -logp[np.arange(n), target]
+            self.save_for_backward(logp, target)
+            picked = logp[np.arange(n), target]  # log softmax(z_n)[y_n]
+            if reduction == "none":
+                return -picked
+            return _reduce(picked, reduction, -1.0)  # the sum or mean, negated
         else:
             if target.shape != logits.shape:
                 raise ValueError(
@@ -120,6 +125,11 @@ class CrossEntropyLoss(Function):
         else:
             grad -= target * 1.0  # softmax * sum(p) - p, with sum(p) = 1
             grad += np.exp(logp) * (target.sum(axis=1, keepdims=True) - 1.0)
+        if g.ndim == 0:  # a scalar loss: fold dL/dloss into the one scaling pass
+            grad *= _scale(self.reduction, n) * float(g)
+            if self.labels or not self.needs_grad(1):
+                return grad, None
+            return grad, -(logp * (_scale(self.reduction, n) * float(g)))
         grad *= _scale(self.reduction, n)
         g = g if self.reduction != "none" else g[:, None]
         if self.labels or not self.needs_grad(1):

@@ -138,45 +138,63 @@ class Adam(Optimizer):
         if group["amsgrad"] or group["weight_decay"] or len(params) < 2:
             return False
         dtype = params[0].data.dtype
-        if any(p.grad is None or p.grad.dtype != dtype or p.data.dtype != dtype for p in params):
-            return False
+        grads = []
+        for p in params:
+            g = p.grad
+            if g is None or g.dtype != dtype or p.data.dtype != dtype:
+                return False
+            grads.append(g.reshape(-1))
         cache = self.__dict__.setdefault("_flat", {})
         key = id(group)
         flat = cache.get(key)
-        states = [self.state.get(p) for p in params]
-        if (
-            flat is None
-            or flat["params"] != [id(p) for p in params]
-            or any(
-                not st or st["exp_avg"] is not vm or st["exp_avg_sq"] is not vv
-                for st, vm, vv in zip(states, flat["m_views"], flat["v_views"])
-            )
-        ):  # first step, or the state was replaced (load_state_dict): rebuild the buffers
-            flat = self._build_flat(params, states, dtype)
+        state = self.state
+        if flat is None or not self._flat_current(flat, params):
+            # first step, or the state was replaced (load_state_dict): rebuild the buffers
+            flat = self._build_flat(params, [state.get(p) for p in params], dtype)
             if flat is None:
                 return False
             cache[key] = flat
-        t = self.state[params[0]]["step"] + 1
-        for p in params:
-            self.state[p]["step"] = t
+        t = flat["states"][0]["step"] + 1
+        for st in flat["states"]:
+            st["step"] = t
         lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
-        m, v, g, tmp = flat["m"], flat["v"], flat["g"], flat["tmp"]
-        np.concatenate([p.grad.reshape(-1) for p in params], out=g)
-        m *= beta1
-        np.multiply(g, 1.0 - beta1, out=tmp)
-        m += tmp  # m = beta1 m + (1 - beta1) g
-        np.multiply(g, g, out=tmp)
-        tmp *= 1.0 - beta2
-        v *= beta2
-        v += tmp  # v = beta2 v + (1 - beta2) g^2
+        if flat.get("beta_key") != (beta1, beta2):  # (schedulers may change the betas)
+            flat["beta_key"] = (beta1, beta2)
+            flat["betas"] = np.array([[beta1], [beta2]], dtype=dtype)
+            flat["one_minus_betas"] = np.array([[1.0 - beta1], [1.0 - beta2]], dtype=dtype)
+        mv, gg, tmp = flat["mv"], flat["gg"], flat["tmp"]  # mv = [m; v], gg = [g; g^2]
+        m, v = mv
+        np.concatenate(grads, out=gg[0])
+        np.multiply(gg[0], gg[0], out=gg[1])
+        gg *= flat["one_minus_betas"]  # [(1 - beta1) g; (1 - beta2) g^2]
+        mv *= flat["betas"]
+        mv += gg  # m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
         np.sqrt(v, out=tmp)
         tmp /= math.sqrt(1.0 - beta2**t)
         tmp += eps
         np.divide(m, tmp, out=tmp)
         tmp *= lr / (1.0 - beta1**t)
-        for p, (lo, hi) in zip(params, flat["spans"]):
-            p.data -= tmp[lo:hi].reshape(p.data.shape)
+        for p, step in zip(params, flat["tmp_views"]):
+            p.data -= step
+        return True
+
+    def _flat_current(self, flat: dict[str, Any], params: list[Any]) -> bool:
+        """Whether the flat buffers still hold these parameters' moments (nothing replaced)."""
+        if len(flat["ids"]) != len(params):
+            return False
+        state = self.state
+        for p, pid, st, vm, vv, tv in zip(
+            params, flat["ids"], flat["states"], flat["m_views"], flat["v_views"], flat["tmp_views"]
+        ):
+            if (
+                id(p) != pid
+                or state.get(p) is not st
+                or st["exp_avg"] is not vm
+                or st["exp_avg_sq"] is not vv
+                or p.data.shape != tv.shape
+            ):
+                return False
         return True
 
     def _build_flat(
@@ -191,19 +209,25 @@ class Adam(Optimizer):
         ends = np.cumsum(sizes).tolist()
         spans = list(zip([0, *ends[:-1]], ends))
         total = ends[-1]
-        flat: dict[str, Any] = {"params": [id(p) for p in params], "spans": spans}
-        for name in ("m", "v", "g", "tmp"):
-            flat[name] = np.zeros(total, dtype=dtype)
-        flat["m_views"], flat["v_views"] = [], []
+        flat: dict[str, Any] = {"ids": [id(p) for p in params], "spans": spans}
+        # m and v stacked as the two rows of one array (g and g^2 likewise), so each
+        # moment update is one NumPy call for both moments
+        flat["mv"] = np.zeros((2, total), dtype=dtype)
+        flat["gg"] = np.zeros((2, total), dtype=dtype)
+        flat["tmp"] = np.zeros(total, dtype=dtype)
+        flat["m"], flat["v"] = flat["mv"]
+        flat["m_views"], flat["v_views"], flat["tmp_views"], flat["states"] = [], [], [], []
         for p, st, (lo, hi) in zip(params, states, spans):
             vm = flat["m"][lo:hi].reshape(p.data.shape)
             vv = flat["v"][lo:hi].reshape(p.data.shape)
             if st:
                 vm[...] = st["exp_avg"]
                 vv[...] = st["exp_avg_sq"]
-            self.state[p] = {"step": step, "exp_avg": vm, "exp_avg_sq": vv}
+            new = self.state[p] = {"step": step, "exp_avg": vm, "exp_avg_sq": vv}
             flat["m_views"].append(vm)
             flat["v_views"].append(vv)
+            flat["tmp_views"].append(flat["tmp"][lo:hi].reshape(p.data.shape))
+            flat["states"].append(new)
         return flat
 
 

@@ -208,7 +208,7 @@ def _loss_backward(
     if check_finite:
         for p in parameters:
             # a sum is cheaper than isfinite() on every element; confirm before raising
-            if p.grad is not None and not math.isfinite(float(p.grad.sum())):
+            if p.grad is not None and not math.isfinite(float(np.add.reduce(p.grad, axis=None))):
                 if np.isfinite(p.grad).all():
                     continue
                 raise_nonfinite(
