@@ -88,7 +88,9 @@ class _L2Penalty(Function):
     def forward(self, loss: np.ndarray, *weights: np.ndarray, scale: float) -> np.ndarray:
         self.save_for_backward(*weights)
         self.scale = scale
-        total = sum(float(np.vdot(w, w)) for w in weights)
+        total = 0.0
+        for w in weights:
+            total += float(np.vdot(w, w))
         return np.asarray(loss + scale * total, dtype=loss.dtype)
 
     def backward(self, g: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -118,7 +120,7 @@ class _Objective:
         n = out.shape[0]
         t = target.data if isinstance(target, Tensor) else np.asarray(target)
         if self.kind == "softmax":  # log loss of the softmax of the logits (fused)
-            loss = nn.functional.cross_entropy(out, t)
+            loss = nn.functional.cross_entropy(out, target)
         elif self.kind == "logistic":  # log loss per label, summed over labels
             loss = nn.functional.binary_cross_entropy_with_logits(out, t, "sum") * (1.0 / n)
         elif self.kind == "exp":  # half Poisson deviance of exp(out): exp(z) - y z + const

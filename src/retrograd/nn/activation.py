@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from retrograd import functional as F
 from retrograd.nn.module import Module
+from retrograd.ops.activation import ReLU as ReLUOp
 from retrograd.tensor import Tensor
 
 
@@ -74,7 +75,7 @@ class ReLU(Module):
     """
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.relu(x)
+        return ReLUOp.apply(x) if isinstance(x, Tensor) else F.relu(x)
 
 
 class LeakyReLU(Module):
