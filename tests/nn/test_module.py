@@ -45,6 +45,16 @@ def test_named_parameters_have_dotted_names_in_pytorch_order() -> None:
     ]  # fmt: skip
 
 
+def test_modules_and_parameters_walk_in_the_named_order() -> None:
+    """``modules()``/``parameters()`` walk the tree without building names: same order."""
+    shared = nn.Linear(2, 2)
+    for net in (Net(), nn.Sequential(shared, nn.Tanh(), shared, nn.Sequential(nn.ReLU(), shared))):
+        assert [m for m in net.modules()] == [m for _, m in net.named_modules()]
+        assert [p for p in net.parameters()] == [p for _, p in net.named_parameters()]
+        own = [p for _, p in net.named_parameters(recurse=False)]
+        assert [p for p in net.parameters(recurse=False)] == own
+
+
 def test_children_and_modules() -> None:
     net = Net()
     assert [n for n, _ in net.named_children()] == [

@@ -73,6 +73,12 @@ def test_cross_entropy_bad_labels() -> None:
         F.cross_entropy(z, np.array([0, 1]))
     with pytest.raises(ValueError, match=r"\[0, 3\]"):
         F.cross_entropy(z, np.array([0, 1, 4]))
+    for dtype in (np.int64, np.int32, np.int8):  # a negative label is refused, never wrapped
+        with pytest.raises(ValueError, match=r"\[0, 3\].*\[-1, 2\]"):
+            F.cross_entropy(z, np.array([2, -1, 0], dtype=dtype))
+    with pytest.raises(ValueError, match=r"\[0, 3\]"):
+        F.cross_entropy(z, np.array([0, 1, 200], dtype=np.uint8))
+    assert np.isfinite(F.cross_entropy(z, np.array([3, 0, 1], dtype=np.uint8)).item())
     with pytest.raises(ValueError, match="reduction"):
         F.cross_entropy(z, np.array([0, 1, 2]), reduction="avg")
 

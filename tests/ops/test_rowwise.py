@@ -7,7 +7,14 @@ import pytest
 
 import retrograd as rg
 from retrograd.nn import functional as F
-from retrograd.ops.rowwise import MIN_SIZE, column_sums, row_max, row_sums
+from retrograd.ops.rowwise import (
+    MIN_SIZE,
+    SHORT_ROW_SOFTMAX,
+    column_sums,
+    log_softmax_short_rows,
+    row_max,
+    row_sums,
+)
 
 SHAPES = [(1, 5), (3, 4), (1437, 10), (200, 100), (4096, 1), (0, 10), (MIN_SIZE, 2)]
 
@@ -48,3 +55,39 @@ def test_big_batch_linear_and_cross_entropy_pass_gradcheck(rng):
     assert rg.gradcheck(lambda z: rg.log_softmax(z, axis=1).sum(), [z], max_elements=200)
     ref = z.data - np.log(np.exp(z.data).sum(axis=1, keepdims=True))
     np.testing.assert_allclose(rg.log_softmax(z, axis=-1).data, ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(2, 1), (200, 10), (1437, 2), (7, SHORT_ROW_SOFTMAX), (3, 33)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_short_rows_matches_the_textbook_formula(shape, dtype, rng):
+    z = (rng.normal(size=shape) * 30).astype(dtype)
+    ref = z.astype(np.float64) - z.max(axis=1, keepdims=True)
+    ref -= np.log(np.exp(ref).sum(axis=1, keepdims=True))
+    got = log_softmax_short_rows(z)
+    assert got.shape == shape and got.dtype == dtype
+    tol = 2e-6 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(got, ref, rtol=tol, atol=tol * 30)
+    # the op that uses it (any row length) gives the same values
+    op = rg.log_softmax(rg.tensor(z, dtype=dtype), axis=1).data
+    np.testing.assert_allclose(op, ref, rtol=tol, atol=tol * 30)
+
+
+def test_log_softmax_short_rows_nan_inf_and_huge_logits(rng):
+    z = rng.normal(size=(50, 10))
+    z[3, 4], z[7, 1], z[9] = np.nan, np.inf, 1e4  # a NaN row, an Inf, a row of huge logits
+    with np.errstate(invalid="ignore"):  # inf - inf in row 7, as in NumPy's own formula
+        got = log_softmax_short_rows(z)
+    assert np.isnan(got[3]).all()  # NaN spreads over its own row only
+    assert np.isnan(got[7, 1]) or got[7, 1] == 0  # inf - inf: as NumPy's own formula
+    np.testing.assert_allclose(got[9], np.full(10, -np.log(10)))
+    others = [i for i in range(50) if i not in (3, 7)]
+    assert np.isfinite(got[others]).all()
+
+
+def test_cross_entropy_on_the_short_row_path_keeps_its_gradient(rng):
+    """The Fortran-ordered log-probabilities flow into CE's backward and the Linear below."""
+    x = rg.tensor(rng.normal(size=(64, 5)), dtype=np.float64)
+    w = rg.tensor(rng.normal(size=(10, 5)), dtype=np.float64, requires_grad=True)
+    labels = rng.integers(0, 10, 64)
+    assert rg.gradcheck(lambda w: F.cross_entropy(F.linear(x, w), labels, reduction="sum"), [w])
+    assert rg.gradcheck(lambda w: F.cross_entropy(F.linear(x, w), labels) * 3.0, [w])
