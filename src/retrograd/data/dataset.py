@@ -82,8 +82,8 @@ class TensorDataset(Dataset):
     def __getitem__(self, index: Any) -> tuple[np.ndarray, ...]:
         if isinstance(index, np.ndarray) and index.dtype.kind in "iu" and index.ndim == 1:
             # a shuffled batch: ``take`` gathers rows 2-3x faster than fancy indexing
-            return tuple(a.take(index, axis=0) for a in self.arrays)
-        return tuple(a[index] for a in self.arrays)
+            return tuple([a.take(index, axis=0) for a in self.arrays])
+        return tuple([a[index] for a in self.arrays])
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{a.shape} {a.dtype}" for a in self.arrays)

@@ -129,7 +129,7 @@ class DataLoader:
             index: Any = slice(lo, hi) if order is None else order[lo:hi]
             batch = self._fetch(index)
             self._batches_done = b + 1
-            yield tuple(_to_tensor(a, float_dtype) for a in batch)
+            yield tuple([_to_tensor(a, float_dtype) for a in batch])
         self._epoch_start_state, self._batches_done = None, 0
 
     def _fetch(self, index: Any) -> tuple[np.ndarray, ...]:

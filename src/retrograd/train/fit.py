@@ -313,6 +313,8 @@ def fit(
     # one update per batch, or (truncated BPTT) one per chunk of tbptt time steps
     step_fn = train_step if tbptt is None else partial(tbptt_step, k=int(tbptt), batch_first=True)
     cb.on_train_begin({})
+    # the weights train_step checks for NaN/Inf (listed once, as the optimizer holds them)
+    params = list(model.parameters()) if hasattr(model, "parameters") else []
     # a diverging run overflows somewhere; the NaN/Inf check below stops it with an error
     # that names the step and the op, so NumPy's own overflow warnings would only be noise
     quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore")
@@ -326,7 +328,6 @@ def fit(
                 for m in train_metrics:
                     m.reset()
                 total, seen = 0.0, 0
-                params = list(model.parameters()) if hasattr(model, "parameters") else []
                 for b, batch in enumerate(loader):
                     inputs, target = split_batch(batch)
                     n = len(target)

@@ -28,12 +28,8 @@ class StepResult(NamedTuple):
 def as_tensor(x: Any, like: Tensor | None = None) -> Tensor:
     """``x`` as a Tensor: floating arrays get the default float dtype (or ``like``'s dtype)."""
     if isinstance(x, Tensor):
-        if (
-            like is not None
-            and x.dtype.kind == "f"
-            and x.dtype != like.dtype
-            and not x.requires_grad
-        ):
+        dt = x.data.dtype
+        if like is not None and dt.kind == "f" and dt != like.data.dtype and not x.requires_grad:
             return Tensor(x.data, dtype=like.dtype)  # data batches follow the model's dtype
         return x
     arr = np.asarray(x)
@@ -145,11 +141,13 @@ def train_step(
     >>> train_step(model, nn.MSELoss(), opt, x, y).loss < first
     True
     """
-    inputs = tuple(xb) if isinstance(xb, (tuple, list)) else (xb,)
     if parameters is None:
         parameters = list(model.parameters()) if hasattr(model, "parameters") else []
     like = parameters[0] if parameters else None
-    inputs = tuple(as_tensor(x, like) for x in inputs)
+    if isinstance(xb, (tuple, list)):
+        inputs = tuple([as_tensor(x, like) for x in xb])
+    else:
+        inputs = (as_tensor(xb, like),)
     optimizer.zero_grad()
     output = model(*inputs)  # 1. forward
     target = match_target(output, as_tensor(yb, like))
@@ -193,7 +191,7 @@ def _loss_backward(
     ``diag_model(*inputs)`` re-runs the forward pass when a NaN/Inf has to be traced
     to the op that produced it (``model`` itself, or a chunk of a truncated-BPTT step).
     """
-    if not isinstance(loss, Tensor) or loss.size != 1:
+    if not isinstance(loss, Tensor) or loss.data.size != 1:
         shape = getattr(loss, "shape", None)
         raise ValueError(
             f"the loss must be a scalar Tensor, got {type(loss).__name__} of shape {shape} "
