@@ -21,3 +21,19 @@ def test_benchmark_suite_smoke_run() -> None:
     row = next(line for line in table.splitlines() if line.startswith("| 5."))
     cells = [c.strip() for c in row.split("|")]
     assert float(cells[3]) > 0 and float(cells[5]) > 0  # retrograd and NumPy both timed
+
+
+def test_sklearn_comparison_smoke_run_with_paired_seeds() -> None:
+    """benchmarks/sklearn_compare.py runs both libraries and prints the per-seed summary."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "sklearn_compare.py"), "--repeats", "1",
+         "--seeds", "0,1", "--max-iter-adam", "3", "--max-iter-lbfgs", "5"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for solver in ("adam", "lbfgs"):
+        assert f"| {solver}, seed 1 | scikit-learn |" in out
+        assert f"| {solver}, seed 1 | retrograd |" in out
+        assert f"| {solver}, 2 seeds | retrograd | mean 0." in out
+    assert out.count("paired by seed | mean ") == 2

@@ -94,8 +94,8 @@ class _L2Penalty(Function):
         return np.asarray(loss + scale * total, dtype=loss.dtype)
 
     def backward(self, g: np.ndarray) -> tuple[np.ndarray, ...]:
-        factor = g * (2.0 * self.scale)  # d/dW scale ||W||^2 = 2 scale W
-        return (g, *(w * factor for w in self.saved))
+        factor = float(g) * 2.0 * self.scale  # d/dW scale ||W||^2 = 2 scale W
+        return (g, *[w * factor for w in self.saved])
 
 
 def _penalized(loss: Tensor, weights: list[Tensor], alpha: float, n: int) -> Tensor:
