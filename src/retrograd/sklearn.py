@@ -60,6 +60,7 @@ except ImportError as exc:  # pragma: no cover - sklearn is in the test extra
     ) from exc
 
 from retrograd import nn, optim
+from retrograd.data import DataLoader
 from retrograd.function import Function
 from retrograd.tensor import Tensor
 from retrograd.train import Callback, fit, predict
@@ -132,6 +133,27 @@ class _Objective:
         if not self.model.training:
             return loss
         return _penalized(loss, self.weights, self.alpha, n)
+
+
+class _SklearnOrderLoader(DataLoader):
+    """Mini-batches in scikit-learn's order: each epoch shuffles the previous epoch's
+    order with the estimator's ``RandomState`` (``sklearn.utils.shuffle``), as
+    ``MLPClassifier``/``MLPRegressor`` do, so the same ``random_state`` gives the same
+    batches. (Not resumable mid-epoch from a checkpoint; the estimators never are.)
+    """
+
+    @classmethod
+    def like(cls, loader: DataLoader, random_state: np.random.RandomState) -> _SklearnOrderLoader:
+        new = cls(loader.dataset, loader.batch_size, shuffle=True, dtype=loader.dtype)
+        new.random_state = random_state
+        new.order = np.arange(len(loader.dataset))
+        return new
+
+    def _epoch_order(self, n: int) -> np.ndarray:
+        # = sklearn.utils.shuffle(self.order, random_state=...): arange + shuffle, then a
+        # gather (without its input checks, which cost more than the shuffle here)
+        self.order = self.order[self.random_state.permutation(len(self.order))]
+        return self.order
 
 
 class _SklearnRules(Callback):
@@ -326,13 +348,15 @@ class _BaseMLP(BaseEstimator):
         act = nn.ACTIVATIONS[_ACTIVATION_ALIASES.get(self.activation, self.activation)]
         sizes = [n_in, *self._hidden_sizes(), n_out]
         factor = 2.0 if self.activation in ("logistic", "sigmoid") else 6.0
-        gen = np.random.default_rng(self._random_state.randint(np.iinfo(np.int32).max))
+        rs = self._random_state
         layers: list[nn.Module] = []
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             layer = nn.Linear(fan_in, fan_out, dtype=dtype)
             bound = math.sqrt(factor / (fan_in + fan_out))
-            nn.init.uniform_(layer.weight, -bound, bound, gen)
-            nn.init.uniform_(layer.bias, -bound, bound, gen)
+            # the draws scikit-learn makes, in its order: the same random_state gives the
+            # same initial weights (its coefs_ are (fan_in, fan_out): our weight transposed)
+            layer.weight.data[...] = rs.uniform(-bound, bound, (fan_in, fan_out)).T
+            layer.bias.data[...] = rs.uniform(-bound, bound, fan_out)
             layers.append(layer)
             if i < len(sizes) - 2:
                 layers.append(act())
@@ -353,6 +377,7 @@ class _BaseMLP(BaseEstimator):
                 lr=self.learning_rate_init,
                 betas=(self.beta_1, self.beta_2),
                 eps=self.epsilon,
+                epsilon_hat=True,  # scikit-learn's form of the update (see optim.Adam)
             )
         if self.solver == "lbfgs":
             return optim.LBFGS(
@@ -374,8 +399,9 @@ class _BaseMLP(BaseEstimator):
         X, y = self._validate_input(X, y, incremental, reset=first)
         target = self._encode_target(y)
         n_out = target.shape[1] if target.ndim == 2 else len(self.classes_)
+        # re-created on every call, as scikit-learn does (an int seed replays its stream)
+        self._random_state = check_random_state(self.random_state)
         if first:
-            self._random_state = check_random_state(self.random_state)
             self.n_outputs_ = int(n_out)
             self.n_layers_ = len(self._hidden_sizes()) + 2
             self.out_activation_ = self._out_kind()
@@ -463,10 +489,11 @@ class _BaseMLP(BaseEstimator):
                 )
             batch_size = int(np.clip(self.batch_size, 1, n))
         epochs = 1 if incremental else self.max_iter
-        seed = int(self._random_state.randint(np.iinfo(np.int32).max))
+        train_loader = self._loader(X_train, t_train, batch_size)
+        if self.shuffle:
+            train_loader = _SklearnOrderLoader.like(train_loader, self._random_state)
         fit(
-            self.model_, loss, self._optimizer,
-            self._loader(X_train, t_train, batch_size, shuffle=self.shuffle, seed=seed),
+            self.model_, loss, self._optimizer, train_loader,
             epochs=epochs,
             validation_data=None if val is None else self._loader(X_val, t_val, 4096),
             metrics=(), callbacks=[_SklearnRules(self, n, val)], verbose=0,

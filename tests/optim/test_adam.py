@@ -191,3 +191,45 @@ def test_fused_update_survives_weights_replaced_by_load_state_dict():
     opt.step()
     for p in model.parameters():  # every weight moved from 1, the value it was given
         assert np.all(np.abs(p.data - 1.0) > 1e-3)
+
+
+def test_epsilon_hat_is_the_papers_faster_form():
+    """epsilon_hat=True: w -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps) (Keras, sklearn)."""
+    rng = np.random.default_rng(5)
+    w0 = rng.normal(size=(3, 4))
+    grads = [rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-9, 1) for _ in range(5)]
+    p = nn.Parameter(w0.copy(), dtype=np.float64)
+    opt = optim.Adam([p], lr=0.05, eps=1e-4, epsilon_hat=True)
+    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    for t, g in enumerate(grads, 1):
+        p.grad = g
+        opt.step()
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w = w - 0.05 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-4)
+    np.testing.assert_allclose(p.data, w, rtol=1e-13, atol=1e-15)
+    torch_form = nn.Parameter(w0.copy(), dtype=np.float64)
+    opt_t = optim.Adam([torch_form], lr=0.05, eps=1e-4)
+    for g in grads:
+        torch_form.grad = g
+        opt_t.step()
+    assert np.abs(torch_form.data - p.data).max() > 1e-6  # eps placement matters here
+
+
+@pytest.mark.parametrize("cls", [optim.Adam, optim.AdamW])
+def test_epsilon_hat_flat_path_is_bitwise_the_per_weight_path(cls):
+    rng = np.random.default_rng(6)
+    shapes = [(4, 3), (4,), (2, 4)]
+    init = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    fused = [nn.Parameter(w.copy()) for w in init]
+    single = [nn.Parameter(w.copy()) for w in init]
+    kw = dict(lr=0.01, epsilon_hat=True)
+    opt_f, opt_s = cls(fused, **kw), cls([{"params": [p]} for p in single], **kw)
+    for _ in range(4):
+        for p, q in zip(fused, single):
+            p.grad = q.grad = rng.normal(size=p.shape).astype(np.float32)
+        opt_f.step()
+        opt_s.step()
+    for p, q in zip(fused, single):
+        np.testing.assert_array_equal(p.data, q.data)
+    assert opt_f.state_dict()["param_groups"][0]["epsilon_hat"] is True

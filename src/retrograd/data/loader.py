@@ -120,7 +120,7 @@ class DataLoader:
     def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
         n, bs = len(self.dataset), self._effective_batch()
         start_state = self.rng.bit_generator.state  # a fresh dict of plain values
-        order = self.rng.permutation(n) if self.shuffle else None
+        order = self._epoch_order(n)
         skip, self._resume_skip = self._resume_skip, 0
         self._epoch_start_state, self._batches_done = start_state, skip
         float_dtype = self.dtype or get_default_dtype()
@@ -131,6 +131,11 @@ class DataLoader:
             self._batches_done = b + 1
             yield tuple([_to_tensor(a, float_dtype) for a in batch])
         self._epoch_start_state, self._batches_done = None, 0
+
+    def _epoch_order(self, n: int) -> np.ndarray | None:
+        """This epoch's order of the ``n`` examples (``None``: as stored). A subclass may
+        override it, e.g. to reproduce another library's batch order."""
+        return self.rng.permutation(n) if self.shuffle else None
 
     def _fetch(self, index: Any) -> tuple[np.ndarray, ...]:
         ds = self.dataset

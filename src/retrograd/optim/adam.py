@@ -23,7 +23,16 @@ class Adam(Optimizer):
         v' = max(v', v) if amsgrad else v
         w  = w - lr / (1 - beta1^t) * m / (sqrt(v') / sqrt(1 - beta2^t) + eps)
 
-    The ``1 - beta^t`` factors undo the bias of moments that start at zero.
+    The ``1 - beta^t`` factors undo the bias of moments that start at zero. With
+    ``epsilon_hat=True`` the last line is the paper's faster form (Kingma & Ba, end of
+    section 2), which Keras/TensorFlow and scikit-learn use: ``eps`` is then the paper's
+    "epsilon hat", added before the bias correction::
+
+        w  = w - lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v') + eps)
+
+    The two differ only where ``sqrt(v)`` is as small as ``eps`` (early steps, weights
+    whose gradient is ~0); ``epsilon_hat=True`` is how ``retrograd.sklearn`` reproduces
+    scikit-learn's adam.
 
     Parameters
     ----------
@@ -39,6 +48,9 @@ class Adam(Optimizer):
         L2 penalty added to the gradient (see :class:`AdamW` for the decoupled form).
     amsgrad : bool
         Use the running maximum of ``v`` (Reddi et al., 2018).
+    epsilon_hat : bool
+        Add ``eps`` to ``sqrt(v)`` before the bias correction (Keras, scikit-learn)
+        instead of after it (PyTorch, the default).
 
     Examples
     --------
@@ -62,10 +74,12 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        epsilon_hat: bool = False,
     ) -> None:
         defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
-        )
+            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+            epsilon_hat=bool(epsilon_hat),
+        )  # fmt: skip
         super().__init__(params, defaults)
 
     def _check_group(self, group: dict[str, Any]) -> None:
@@ -118,10 +132,14 @@ class Adam(Optimizer):
                     np.maximum(vmax, v, out=vmax)
                     v = vmax
                 np.sqrt(v, out=tmp)
-                tmp /= math.sqrt(1.0 - beta2**t)
-                tmp += eps  # tmp = denominator
-                np.divide(m, tmp, out=tmp)
-                tmp *= lr / (1.0 - beta1**t)
+                if group.get("epsilon_hat"):  # lr_t m / (sqrt(v) + eps), in that order
+                    tmp += eps
+                    np.divide(m * _step_size(group, t), tmp, out=tmp)
+                else:
+                    tmp /= math.sqrt(1.0 - beta2**t)
+                    tmp += eps  # tmp = denominator
+                    np.divide(m, tmp, out=tmp)
+                    tmp *= _step_size(group, t)
                 p.data -= tmp
         return loss
 
@@ -157,7 +175,7 @@ class Adam(Optimizer):
         t = flat["states"][0]["step"] + 1
         for st in flat["states"]:
             st["step"] = t
-        lr, eps = group["lr"], group["eps"]
+        eps = group["eps"]
         beta1, beta2 = group["betas"]
         if flat.get("beta_key") != (beta1, beta2):  # (schedulers may change the betas)
             flat["beta_key"] = (beta1, beta2)
@@ -171,10 +189,15 @@ class Adam(Optimizer):
         mv *= flat["betas"]
         mv += gg  # m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
         np.sqrt(v, out=tmp)
-        tmp /= math.sqrt(1.0 - beta2**t)
-        tmp += eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr / (1.0 - beta1**t)
+        if group.get("epsilon_hat"):  # as the per-weight loop; gg[0] is free scratch now
+            tmp += eps
+            np.multiply(m, _step_size(group, t), out=gg[0])
+            np.divide(gg[0], tmp, out=tmp)
+        else:
+            tmp /= math.sqrt(1.0 - beta2**t)
+            tmp += eps
+            np.divide(m, tmp, out=tmp)
+            tmp *= _step_size(group, t)
         for p, step in zip(params, flat["tmp_views"]):
             p.data -= step
         return True
@@ -231,6 +254,14 @@ class Adam(Optimizer):
         return flat
 
 
+def _step_size(group: dict[str, Any], t: int) -> float:
+    """The factor in front of ``m / denominator`` at step ``t``."""
+    beta1, beta2 = group["betas"]
+    if group.get("epsilon_hat"):
+        return group["lr"] * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
+    return group["lr"] / (1.0 - beta1**t)
+
+
 class AdamW(Adam):
     """Adam with *decoupled* weight decay (Loshchilov & Hutter, 2019).
 
@@ -240,7 +271,7 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    params, lr, betas, eps, amsgrad
+    params, lr, betas, eps, amsgrad, epsilon_hat
         As in :class:`Adam`.
     weight_decay : float
         Decoupled decay coefficient (default 0.01, as PyTorch).
@@ -262,5 +293,6 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 0.01,
         amsgrad: bool = False,
+        epsilon_hat: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, epsilon_hat)
