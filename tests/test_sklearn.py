@@ -351,8 +351,19 @@ def _digits_subset():
         dict(solver="adam", hidden_layer_sizes=(15, 7), alpha=1e-2, activation="logistic"),
         dict(solver="adam", shuffle=False),
         dict(solver="lbfgs", max_iter=15),
+        dict(solver="sgd", learning_rate="invscaling", learning_rate_init=0.2),
+        dict(solver="sgd", learning_rate="adaptive", tol=10.0, n_iter_no_change=1),
     ],
-    ids=["sgd-nesterov", "sgd-momentum-tanh", "adam", "adam-2-layers", "adam-no-shuffle", "lbfgs"],
+    ids=[
+        "sgd-nesterov",
+        "sgd-momentum-tanh",
+        "adam",
+        "adam-2-layers",
+        "adam-no-shuffle",
+        "lbfgs",
+        "sgd-invscaling",
+        "sgd-adaptive",
+    ],  # fmt: skip
 )
 def test_float64_training_reproduces_scikit_learn(params):
     """Same initial weights (drawn as scikit-learn draws them), same mini-batches (its
@@ -369,6 +380,11 @@ def test_float64_training_reproduces_scikit_learn(params):
         theirs = SkMLP(**p).fit(X, y)
         ours = MLPClassifier(dtype="float64", **p).fit(X, y)
     assert ours.n_iter_ == theirs.n_iter_
+    if p.get("learning_rate") == "adaptive":  # the rate was cut (by 5) during the run
+        assert (
+            ours._optimizer.param_groups[0]["lr"] == pytest.approx(theirs._optimizer.learning_rate)
+            and theirs._optimizer.learning_rate < p["learning_rate_init"] / 4
+        )
     for a, b in zip([*ours.coefs_, *ours.intercepts_], [*theirs.coefs_, *theirs.intercepts_]):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
     if p["solver"] != "lbfgs":

@@ -193,8 +193,7 @@ class _SklearnRules(Callback):
             est.best_loss_ = min(est.best_loss_, est.loss_)
         group = self.state.optimizer.param_groups
         if est.solver == "sgd" and est.learning_rate == "invscaling":
-            for g in group:
-                g["lr"] = est.learning_rate_init / (est.t_ + 1) ** est.power_t
+            self._set_lr(est.learning_rate_init / (est.t_ + 1) ** est.power_t)
         if est._no_improvement_count > est.n_iter_no_change:
             what = "Validation score" if self.val is not None else "Training loss"
             msg = (
@@ -203,8 +202,7 @@ class _SklearnRules(Callback):
             )
             if est.solver == "sgd" and est.learning_rate == "adaptive":
                 if group[0]["lr"] > 1e-6:
-                    for g in group:
-                        g["lr"] /= 5.0
+                    self._set_lr(group[0]["lr"] / 5.0)
                     est._no_improvement_count = 0
                     if est.verbose:
                         print(f"{msg} Setting learning rate to {group[0]['lr']:f}")
@@ -214,6 +212,21 @@ class _SklearnRules(Callback):
                 print(msg + " Stopping.")
             est._converged = True
             self.state.stop(msg)
+
+    def _set_lr(self, lr: float) -> None:
+        """Change SGD's learning rate as scikit-learn does.
+
+        scikit-learn keeps momentum as a velocity ``v = momentum v - lr g`` that already
+        holds the old rate; ``optim.SGD`` keeps ``b = momentum b + g`` and multiplies by
+        the current rate. Scaling ``b`` by ``old / new`` keeps the two the same step.
+        """
+        opt = self.state.optimizer
+        for g in opt.param_groups:
+            old, g["lr"] = g["lr"], lr
+            for p in g["params"]:
+                buf = opt.state.get(p, {}).get("momentum_buffer")
+                if buf is not None and lr > 0:
+                    buf *= old / lr
 
 
 class _BaseMLP(BaseEstimator):
