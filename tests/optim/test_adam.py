@@ -156,20 +156,12 @@ def test_fused_update_follows_betas_and_lr_changed_between_steps():
     """Schedulers change ``betas``/``lr`` between steps (OneCycle cycles beta1): the
     flat-buffer path must pick the new values up, bit for bit with the per-weight loop."""
     rng = np.random.default_rng(4)
-    shapes = [(6, 3), (6,), (2, 6)]
-    init = [rng.normal(size=s).astype(np.float32) for s in shapes]
-    fused = [nn.Parameter(w.copy()) for w in init]
-    single = [nn.Parameter(w.copy()) for w in init]
-    opt_f = optim.Adam(fused, lr=0.01)
-    opt_s = optim.Adam([{"params": [p]} for p in single], lr=0.01)
+    init, fused, single, opt_f, opt_s = _twins(optim.Adam, [(6, 3), (6,), (2, 6)], rng, lr=0.01)
     for step in range(6):
         betas, lr = ((0.85, 0.99), 0.02) if step >= 3 else ((0.9, 0.999), 0.01)
         for group in [*opt_f.param_groups, *opt_s.param_groups]:
             group["betas"], group["lr"] = betas, lr
-        for p, q in zip(fused, single):
-            p.grad = q.grad = rng.normal(size=p.shape).astype(np.float32)
-        opt_f.step()
-        opt_s.step()
+        _step_twins(fused, single, opt_f, opt_s, rng)
     for p, q in zip(fused, single):
         np.testing.assert_array_equal(p.data, q.data)
     assert not np.array_equal(fused[0].data, init[0])
@@ -219,17 +211,27 @@ def test_epsilon_hat_is_the_papers_faster_form():
 @pytest.mark.parametrize("cls", [optim.Adam, optim.AdamW])
 def test_epsilon_hat_flat_path_is_bitwise_the_per_weight_path(cls):
     rng = np.random.default_rng(6)
-    shapes = [(4, 3), (4,), (2, 4)]
-    init = [rng.normal(size=s).astype(np.float32) for s in shapes]
-    fused = [nn.Parameter(w.copy()) for w in init]
-    single = [nn.Parameter(w.copy()) for w in init]
-    kw = dict(lr=0.01, epsilon_hat=True)
-    opt_f, opt_s = cls(fused, **kw), cls([{"params": [p]} for p in single], **kw)
+    _, fused, single, opt_f, opt_s = _twins(
+        cls, [(4, 3), (4,), (2, 4)], rng, lr=0.01, epsilon_hat=True
+    )
     for _ in range(4):
-        for p, q in zip(fused, single):
-            p.grad = q.grad = rng.normal(size=p.shape).astype(np.float32)
-        opt_f.step()
-        opt_s.step()
+        _step_twins(fused, single, opt_f, opt_s, rng)
     for p, q in zip(fused, single):
         np.testing.assert_array_equal(p.data, q.data)
     assert opt_f.state_dict()["param_groups"][0]["epsilon_hat"] is True
+
+
+def _twins(cls, shapes, rng, **kw):
+    """The same weights twice: one optimizer over all of them (its flat-buffer path) and
+    one with a group per weight (the per-weight loop)."""
+    init = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    fused = [nn.Parameter(w.copy()) for w in init]
+    single = [nn.Parameter(w.copy()) for w in init]
+    return init, fused, single, cls(fused, **kw), cls([{"params": [p]} for p in single], **kw)
+
+
+def _step_twins(fused, single, opt_f, opt_s, rng):
+    for p, q in zip(fused, single):
+        p.grad = q.grad = rng.normal(size=p.shape).astype(np.float32)
+    opt_f.step()
+    opt_s.step()
