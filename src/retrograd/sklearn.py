@@ -152,7 +152,7 @@ class _SklearnOrderLoader(DataLoader):
     def _epoch_order(self, n: int) -> np.ndarray:
         # = sklearn.utils.shuffle(self.order, random_state=...): arange + shuffle, then a
         # gather (without its input checks, which cost more than the shuffle here)
-        self.order = self.order[self.random_state.permutation(len(self.order))]
+        self.order = self.order[self.random_state.permutation(n)]
         return self.order
 
 

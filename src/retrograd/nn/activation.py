@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from retrograd import functional as F
 from retrograd.nn.module import Module
-from retrograd.ops.activation import ReLU as ReLUOp
 from retrograd.tensor import Tensor
 
 
@@ -75,7 +74,7 @@ class ReLU(Module):
     """
 
     def forward(self, x: Tensor) -> Tensor:
-        return ReLUOp.apply(x) if isinstance(x, Tensor) else F.relu(x)
+        return F.relu(x)
 
 
 class LeakyReLU(Module):

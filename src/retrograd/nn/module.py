@@ -210,8 +210,9 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every descendant, depth first, with dotted names (each once)."""
+    def _walk(self, prefix: str = "", named: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every descendant, depth first, each once, with dotted names
+        (``named=False``: the same walk with empty names -- ``fit`` walks often)."""
         seen: set[int] = set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
@@ -220,20 +221,20 @@ class Module:
                 continue
             seen.add(id(m))
             yield name, m
-            kids = [(f"{name}.{n}" if name else n, c) for n, c in m.named_children()]
+            if named:
+                kids = [(f"{name}.{n}" if name else n, c) for n, c in m.named_children()]
+            else:
+                kids = [("", c) for _, c in m._members() if isinstance(c, Module)]
             stack.extend(reversed(kids))
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every descendant, depth first, with dotted names (each once)."""
+        return self._walk(prefix)
 
     def modules(self) -> Iterator[Module]:
         """This module and every descendant, in :meth:`named_modules`' order (each once)."""
-        seen: set[int] = set()
-        stack: list[Module] = [self]
-        while stack:  # the walk of named_modules without building names (fit calls it often)
-            m = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
+        for _, m in self._walk(named=False):
             yield m
-            stack.extend(reversed([c for _, c in m._members() if isinstance(c, Module)]))
 
     def get_submodule(self, target: str) -> Module:
         """The sub-module at a dotted path, e.g. ``model.get_submodule("encoder.0")``."""
@@ -244,26 +245,29 @@ class Module:
             raise AttributeError(f"{type(self).__name__} has no sub-module {target!r}")
         return found
 
-    def named_parameters(
-        self, prefix: str = "", recurse: bool = True
+    def _walk_parameters(
+        self, prefix: str, recurse: bool, named: bool
     ) -> Iterator[tuple[str, Parameter]]:
-        """Every parameter with its dotted name; a shared (tied) parameter is listed once."""
+        """Every parameter once (a shared one at its first place), with its dotted name
+        unless ``named=False``."""
         seen: set[int] = set()
-        walk = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        walk = self._walk(prefix, named) if recurse else iter([(prefix, self)])
         for mod_name, m in walk:
             for name, p in m._members():
                 if isinstance(p, Parameter) and id(p) not in seen:
                     seen.add(id(p))
-                    yield (f"{mod_name}.{name}" if mod_name else name), p
+                    yield ((f"{mod_name}.{name}" if mod_name else name) if named else ""), p
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Every parameter with its dotted name; a shared (tied) parameter is listed once."""
+        return self._walk_parameters(prefix, recurse, named=True)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter (what an optimizer takes), in :meth:`named_parameters`' order."""
-        seen: set[int] = set()
-        for m in self.modules() if recurse else (self,):
-            for _, p in m._members():
-                if isinstance(p, Parameter) and id(p) not in seen:
-                    seen.add(id(p))
-                    yield p
+        for _, p in self._walk_parameters("", recurse, named=False):
+            yield p
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
         """Every buffer with its dotted name (``None`` buffers are skipped)."""

@@ -100,11 +100,7 @@ class CrossEntropyLoss(Function):
                     f"[{target.min()}, {target.max()}]"
                 )
             self.labels = True
-            self.save_for_backward(logp, target)
             picked = logp[np.arange(n), target]  # log softmax(z_n)[y_n]
-            if reduction == "none":
-                return -picked
-            return _reduce(picked, reduction, -1.0)  # the sum or mean, negated
         else:
             if target.shape != logits.shape:
                 raise ValueError(
@@ -112,9 +108,9 @@ class CrossEntropyLoss(Function):
                     f"{logits.shape}, got {target.shape}"
                 )
             self.labels = False
-            losses = -(target * logp).sum(axis=1)
+            picked = (target * logp).sum(axis=1)  # sum_c p_nc log softmax(z_n)_c
         self.save_for_backward(logp, target)
-        return _reduce(losses, reduction)
+        return _reduce(picked, reduction, -1.0)  # the losses -picked, reduced
 
     def backward(self, g):
         logp, target = self.saved
@@ -125,16 +121,19 @@ class CrossEntropyLoss(Function):
         else:
             grad -= target * 1.0  # softmax * sum(p) - p, with sum(p) = 1
             grad += np.exp(logp) * (target.sum(axis=1, keepdims=True) - 1.0)
-        if g.ndim == 0:  # a scalar loss: fold dL/dloss into the one scaling pass
-            grad *= _scale(self.reduction, n) * float(g)
-            if self.labels or not self.needs_grad(1):
-                return grad, None
-            return grad, -(logp * (_scale(self.reduction, n) * float(g)))
-        grad *= _scale(self.reduction, n)
-        g = g if self.reduction != "none" else g[:, None]
+        scale = _scale(self.reduction, n)
+        rows = None  # dL/dloss per example, for reduction='none'
+        if g.ndim == 0:  # a scalar loss: dL/dloss joins the one scaling pass
+            scale *= float(g)
+            grad *= scale
+        else:
+            rows = g[:, None]
+            grad *= scale
+            grad = grad * rows
         if self.labels or not self.needs_grad(1):
-            return grad * g, None
-        return grad * g, -(logp * _scale(self.reduction, n)) * g
+            return grad, None
+        dtarget = -(logp * scale)
+        return grad, dtarget if rows is None else dtarget * rows
 
 
 class NLLLoss(Function):

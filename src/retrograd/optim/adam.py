@@ -146,7 +146,7 @@ class Adam(Optimizer):
     def _fused_step(self, group: dict[str, Any]) -> bool:
         """The same update for all of a group's weights at once, on flat buffers.
 
-        ``m`` and ``v`` of every weight are views into one flat array each, so
+        ``m`` and ``v`` of every weight are views into the two rows of one array, so
         each line of the update is one NumPy call instead of one per weight --
         elementwise, hence bit-for-bit what the per-weight loop computes. Used
         when every weight has a gradient of its own dtype, all are at the same
@@ -232,17 +232,17 @@ class Adam(Optimizer):
         ends = np.cumsum(sizes).tolist()
         spans = list(zip([0, *ends[:-1]], ends))
         total = ends[-1]
-        flat: dict[str, Any] = {"ids": [id(p) for p in params], "spans": spans}
+        flat: dict[str, Any] = {"ids": [id(p) for p in params]}
         # m and v stacked as the two rows of one array (g and g^2 likewise), so each
         # moment update is one NumPy call for both moments
         flat["mv"] = np.zeros((2, total), dtype=dtype)
         flat["gg"] = np.zeros((2, total), dtype=dtype)
         flat["tmp"] = np.zeros(total, dtype=dtype)
-        flat["m"], flat["v"] = flat["mv"]
+        m_all, v_all = flat["mv"]
         flat["m_views"], flat["v_views"], flat["tmp_views"], flat["states"] = [], [], [], []
         for p, st, (lo, hi) in zip(params, states, spans):
-            vm = flat["m"][lo:hi].reshape(p.data.shape)
-            vv = flat["v"][lo:hi].reshape(p.data.shape)
+            vm = m_all[lo:hi].reshape(p.data.shape)
+            vv = v_all[lo:hi].reshape(p.data.shape)
             if st:
                 vm[...] = st["exp_avg"]
                 vv[...] = st["exp_avg_sq"]
