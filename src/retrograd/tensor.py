@@ -264,8 +264,9 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
-    def __hash__(self) -> int:
-        return id(self)
+    # by identity, as object's (``__eq__`` is elementwise, so Python would drop it); the
+    # C-level slot keeps optimizer-state lookups (``state[p]``) cheap
+    __hash__ = object.__hash__
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)

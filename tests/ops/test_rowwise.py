@@ -11,6 +11,7 @@ from retrograd.ops.rowwise import (
     MIN_SIZE,
     SHORT_ROW_SOFTMAX,
     column_sums,
+    label_positions,
     log_softmax_short_rows,
     row_max,
     row_sums,
@@ -91,3 +92,31 @@ def test_cross_entropy_on_the_short_row_path_keeps_its_gradient(rng):
     labels = rng.integers(0, 10, 64)
     assert rg.gradcheck(lambda w: F.cross_entropy(F.linear(x, w), labels, reduction="sum"), [w])
     assert rg.gradcheck(lambda w: F.cross_entropy(F.linear(x, w), labels) * 3.0, [w])
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("shape", [(7, 3), (1, 4), (5, 1), (0, 3)])
+def test_label_positions_read_and_write_the_labelled_entries(order, shape, rng):
+    a = np.asarray(rng.normal(size=shape), order=order)
+    labels = rng.integers(0, shape[1], shape[0])
+    flat, pos = label_positions(a, labels)
+    rows = np.arange(shape[0])
+    np.testing.assert_array_equal(flat.take(pos), a[rows, labels])
+    expected = a.copy()
+    expected[rows, labels] -= 1.0
+    flat[pos] -= 1.0  # writes through to ``a``: flat is a view
+    np.testing.assert_array_equal(a, expected)
+
+
+def test_label_positions_refuse_other_layouts(rng):
+    a = rng.normal(size=(6, 8))[:, ::2]
+    assert label_positions(a, np.zeros(6, dtype=np.int64)) is None
+
+
+@pytest.mark.parametrize("classes", [3, SHORT_ROW_SOFTMAX + 8])  # F- and C-ordered logp
+def test_cross_entropy_gradient_on_both_layouts(classes, rng):
+    x = rg.tensor(rng.normal(size=(20, 4)), dtype=np.float64)
+    w = rg.tensor(rng.normal(size=(classes, 4)), dtype=np.float64, requires_grad=True)
+    labels = rng.integers(0, classes, 20)
+    assert rg.gradcheck(lambda w: F.cross_entropy(F.linear(x, w), labels), [w])
+    assert rg.gradcheck(lambda w: F.cross_entropy(F.linear(x, w), labels, reduction="none"), [w])

@@ -9,6 +9,7 @@ import numpy as np
 
 from retrograd.function import Function
 from retrograd.ops.activation import log_softmax_array, stable_sigmoid
+from retrograd.ops.rowwise import label_positions
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -100,7 +101,13 @@ class CrossEntropyLoss(Function):
                     f"[{target.min()}, {target.max()}]"
                 )
             self.labels = True
-            picked = logp[np.arange(n), target]  # log softmax(z_n)[y_n]
+            flat = label_positions(logp, target)  # (logp is a fresh C- or F-ordered array)
+            if flat is not None:
+                index = flat[1]  # where each example's label entry lies, kept for backward
+                picked = flat[0].take(index)  # log softmax(z_n)[y_n]
+            else:
+                index = (np.arange(n), target)
+                picked = logp[index]
         else:
             if target.shape != logits.shape:
                 raise ValueError(
@@ -108,16 +115,20 @@ class CrossEntropyLoss(Function):
                     f"{logits.shape}, got {target.shape}"
                 )
             self.labels = False
+            index = None
             picked = (target * logp).sum(axis=1)  # sum_c p_nc log softmax(z_n)_c
-        self.save_for_backward(logp, target)
+        self.save_for_backward(logp, target, index)
         return _reduce(picked, reduction, -1.0)  # the losses -picked, reduced
 
     def backward(self, g):
-        logp, target = self.saved
+        logp, target, index = self.saved
         n = logp.shape[0]
-        grad = np.exp(logp)  # softmax(z)
-        if self.labels:
-            grad[np.arange(n), target] -= 1.0  # softmax - onehot
+        grad = np.exp(logp)  # softmax(z), laid out as logp
+        if self.labels:  # softmax - onehot
+            if isinstance(index, tuple):
+                grad[index] -= 1.0
+            else:  # the flat positions found in forward
+                (grad.reshape(-1) if grad.flags.c_contiguous else grad.T.reshape(-1))[index] -= 1.0
         else:
             grad -= target * 1.0  # softmax * sum(p) - p, with sum(p) = 1
             grad += np.exp(logp) * (target.sum(axis=1, keepdims=True) - 1.0)

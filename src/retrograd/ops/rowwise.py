@@ -11,7 +11,10 @@ docs/performance.md): column sums 43 -> 9 µs, row maxima 64 -> 9 µs, row sums 
 * column sums = ``ones(N) @ a``: one BLAS matrix-vector product;
 * row sums of short rows = ``a @ ones(K)``, likewise;
 * row maxima of short rows = ``maximum.reduce`` over axis 0 of the transposed copy,
-  which NumPy runs as K vectorised passes over N contiguous numbers.
+  which NumPy runs as K vectorised passes over N contiguous numbers;
+* one entry per row, ``a[n, labels[n]]`` (cross-entropy's picked log-probabilities and
+  its ``softmax - onehot``) = positions in the flat array: ``take`` and a 1-D index
+  instead of NumPy's two-array fancy indexing (2x faster at 200 x 10).
 
 They give the same values as ``a.sum(axis)`` / ``a.max(axis)`` up to the rounding of
 the summation order (BLAS accumulates in blocks, NumPy in rows), and the same NaN/Inf
@@ -54,7 +57,7 @@ def column_sums(a: np.ndarray) -> np.ndarray:
         return a[0]  # a view; gradients are never written in place (docs/engine.md)
     if not _gemv_ok(a):
         return np.add.reduce(a, axis=0)
-    return _ones(a.shape[0], a.dtype) @ a
+    return np.dot(_ones(a.shape[0], a.dtype), a)
 
 
 def row_sums(a: np.ndarray) -> np.ndarray:
@@ -84,3 +87,18 @@ def log_softmax_short_rows(a: np.ndarray) -> np.ndarray:
     at -= np.maximum.reduce(at, axis=0)  # shift by each row's max: exp never overflows
     at -= np.log(np.add.reduce(np.exp(at), axis=0))
     return at.T
+
+
+def label_positions(a: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A flat view of a contiguous ``(N, K)`` array and where ``a[n, labels[n]]`` lies in it.
+
+    ``flat[pos]`` is ``a[np.arange(N), labels]`` (and writing ``flat[pos]`` writes those
+    entries of ``a``), for C- or Fortran-ordered ``a``; None for other layouts.
+    Shape: ``(N, K)``, ``(N,)`` -> ``(N*K,)``, ``(N,)``.
+    """
+    n, k = a.shape
+    if a.flags.c_contiguous:  # row n starts at n*K
+        return a.reshape(-1), np.arange(0, n * k, k) + labels
+    if a.flags.f_contiguous:  # column c starts at c*N
+        return a.T.reshape(-1), labels * n + np.arange(n)
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from operator import attrgetter, is_, itemgetter
 from typing import Any
 
 import numpy as np
@@ -203,22 +204,20 @@ class Adam(Optimizer):
         return True
 
     def _flat_current(self, flat: dict[str, Any], params: list[Any]) -> bool:
-        """Whether the flat buffers still hold these parameters' moments (nothing replaced)."""
-        if len(flat["ids"]) != len(params):
-            return False
-        state = self.state
-        for p, pid, st, vm, vv, tv in zip(
-            params, flat["ids"], flat["states"], flat["m_views"], flat["v_views"], flat["tmp_views"]
-        ):
-            if (
-                id(p) != pid
-                or state.get(p) is not st
-                or st["exp_avg"] is not vm
-                or st["exp_avg_sq"] is not vv
-                or p.data.shape != tv.shape
-            ):
-                return False
-        return True
+        """Whether the flat buffers still hold these parameters' moments (nothing replaced).
+
+        Each state dict was made for one parameter, so finding the same dicts under
+        ``state[p]`` also means the same parameters in the same order. (The checks run
+        through ``map``, in C: this runs every step.)
+        """
+        states = flat["states"]
+        return (
+            len(states) == len(params)
+            and all(map(is_, map(self.state.get, params), states))
+            and all(map(is_, map(itemgetter("exp_avg"), states), flat["m_views"]))
+            and all(map(is_, map(itemgetter("exp_avg_sq"), states), flat["v_views"]))
+            and list(map(attrgetter("data.shape"), params)) == flat["shapes"]
+        )
 
     def _build_flat(
         self, params: list[Any], states: list[Any], dtype: np.dtype
@@ -232,7 +231,7 @@ class Adam(Optimizer):
         ends = np.cumsum(sizes).tolist()
         spans = list(zip([0, *ends[:-1]], ends))
         total = ends[-1]
-        flat: dict[str, Any] = {"ids": [id(p) for p in params]}
+        flat: dict[str, Any] = {"shapes": [p.data.shape for p in params]}
         # m and v stacked as the two rows of one array (g and g^2 likewise), so each
         # moment update is one NumPy call for both moments
         flat["mv"] = np.zeros((2, total), dtype=dtype)

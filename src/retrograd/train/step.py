@@ -205,8 +205,9 @@ def _loss_backward(
     loss.backward()
     if check_finite:
         for p in parameters:
-            # a sum is cheaper than isfinite() on every element; confirm before raising
-            if p.grad is not None and not math.isfinite(float(np.add.reduce(p.grad, axis=None))):
+            # one BLAS dot product, g.g, is NaN/Inf when an element is, and costs less than
+            # isfinite() on every element; it may also overflow, so confirm before raising
+            if p.grad is not None and not math.isfinite(np.vdot(p.grad, p.grad)):
                 if np.isfinite(p.grad).all():
                     continue
                 raise_nonfinite(
