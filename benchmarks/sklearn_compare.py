@@ -12,6 +12,7 @@ Run::
     .venv/bin/python benchmarks/sklearn_compare.py --dataset mnist --mnist-train 20000 \\
         --max-iter-adam 20 --max-iter-lbfgs 100 --repeats 1
     .venv/bin/python benchmarks/sklearn_compare.py --seeds 0,1,2,3,4     # several seeds
+    .venv/bin/python benchmarks/sklearn_compare.py --solvers adam --with-torch  # + PyTorch
 
 With ``--seeds``, every seed is a separate fit for both libraries (``random_state``: the
 initial weights and the batch order), and the summary compares the *sum* of the per-seed
@@ -63,6 +64,63 @@ def run_one(cls, params: dict, data: tuple) -> dict:
             "n_iter": int(clf.n_iter_), "loss": float(clf.loss_)}  # fmt: skip
 
 
+class TorchMLP:
+    """The same network and Adam run, hand-written in PyTorch (CPU, float32), for context.
+
+    What a user gets from a general framework with the usual loop: ``nn.Sequential``
+    of ``Linear``/``ReLU``, ``CrossEntropyLoss`` plus scikit-learn's L2 term, PyTorch's
+    ``Adam`` (its own epsilon convention), a fresh shuffle per epoch, ``max_iter`` epochs
+    (no stopping rule: compare with runs that used them all). Only ``solver="adam"``.
+    """
+
+    def __init__(self, hidden_layer_sizes=(100,), alpha=1e-4, batch_size=200,
+                 learning_rate_init=1e-3, max_iter=200, random_state=0, **_: object):  # fmt: skip
+        self.hidden, self.alpha, self.batch_size = hidden_layer_sizes, alpha, batch_size
+        self.lr, self.max_iter, self.seed = learning_rate_init, max_iter, random_state
+
+    def fit(self, X, y):
+        import numpy as np
+        import torch
+
+        threads = os.environ.get("OMP_NUM_THREADS") or os.environ.get("OPENBLAS_NUM_THREADS")
+        if threads:  # the same thread budget as the other two libraries
+            torch.set_num_threads(int(threads))
+        torch.manual_seed(self.seed)
+        xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
+        yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
+        self.classes_ = np.unique(y)
+        sizes = [xt.shape[1], *self.hidden, len(self.classes_)]
+        layers: list = []
+        for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+            layers += [torch.nn.Linear(a, b)] + ([torch.nn.ReLU()] if i < len(sizes) - 2 else [])
+        self.model = torch.nn.Sequential(*layers)
+        weights = [m.weight for m in self.model if isinstance(m, torch.nn.Linear)]
+        opt = torch.optim.Adam(self.model.parameters(), lr=self.lr)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        rng = np.random.RandomState(self.seed)
+        n = len(xt)
+        for _ in range(self.max_iter):
+            order = torch.from_numpy(rng.permutation(n))
+            for lo in range(0, n, self.batch_size):
+                idx = order[lo : lo + self.batch_size]
+                opt.zero_grad()
+                loss = loss_fn(self.model(xt[idx]), yt[idx])
+                loss = loss + 0.5 * self.alpha / len(idx) * sum((w * w).sum() for w in weights)
+                loss.backward()
+                opt.step()
+                self.loss_ = float(loss)
+        self.n_iter_ = self.max_iter
+        return self
+
+    def score(self, X, y):
+        import numpy as np
+        import torch
+
+        with torch.no_grad():
+            out = self.model(torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)))
+        return float((self.classes_[out.argmax(1).numpy()] == np.asarray(y)).mean())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
@@ -83,6 +141,12 @@ def main() -> None:
         "scikit-learn computes in X's dtype, retrograd in float32 either way)",
     )
     ap.add_argument("--json", help="append one JSON line per result here")
+    ap.add_argument(
+        "--with-torch",
+        action="store_true",
+        help="also time the same network trained by a hand-written PyTorch loop (adam only; "
+        "context for what a general framework costs here; needs torch)",
+    )
     args = ap.parse_args()
 
     from sklearn.neural_network import MLPClassifier as SkMLP
@@ -104,16 +168,19 @@ def main() -> None:
     seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
     for solver in args.solvers.split(","):
         max_iter = args.max_iter_adam if solver in ("adam", "sgd") else args.max_iter_lbfgs
-        per_seed: dict[str, list[dict]] = {"scikit-learn": [], "retrograd": []}
+        libs = {"scikit-learn": SkMLP, "retrograd": RgMLP}
+        if args.with_torch and solver == "adam":
+            libs["PyTorch loop"] = TorchMLP
+        per_seed: dict[str, list[dict]] = {lib: [] for lib in libs}
         for seed in seeds:
             params = dict(
                 hidden_layer_sizes=hidden, solver=solver, alpha=1e-4, batch_size=200,
                 learning_rate_init=1e-3, max_iter=max_iter, random_state=seed,
             )  # fmt: skip
-            runs: dict[str, list[dict]] = {"scikit-learn": [], "retrograd": []}
+            runs: dict[str, list[dict]] = {lib: [] for lib in libs}
             for _ in range(args.repeats):  # interleaved
-                runs["scikit-learn"].append(run_one(SkMLP, params, data))
-                runs["retrograd"].append(run_one(RgMLP, params, data))
+                for lib, cls in libs.items():
+                    runs[lib].append(run_one(cls, params, data))
             for lib, rs in runs.items():
                 times = [r["seconds"] for r in rs]
                 best, med = min(times), statistics.median(times)

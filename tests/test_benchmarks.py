@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,3 +39,18 @@ def test_sklearn_comparison_smoke_run_with_paired_seeds() -> None:
         assert f"| {solver}, seed 1 | retrograd |" in out
         assert f"| {solver}, 2 seeds | retrograd | mean 0." in out
     assert out.count("paired by seed | mean ") == 2
+
+
+def test_sklearn_comparison_adds_a_pytorch_loop_when_asked() -> None:
+    """``--with-torch`` times the same network in a hand-written PyTorch loop (adam only)."""
+    pytest.importorskip("torch")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "sklearn_compare.py"), "--repeats", "1",
+         "--solvers", "adam", "--max-iter-adam", "3", "--with-torch"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    row = next(line for line in proc.stdout.splitlines() if "| PyTorch loop |" in line)
+    cells = [c.strip() for c in row.split("|")]
+    assert 0.0 < float(cells[3]) <= 1.0  # a test accuracy
+    assert cells[5] == "3"  # the epochs it ran
