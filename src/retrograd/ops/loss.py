@@ -9,7 +9,7 @@ import numpy as np
 
 from retrograd.function import Function
 from retrograd.ops.activation import log_softmax_array, stable_sigmoid
-from retrograd.ops.rowwise import label_positions
+from retrograd.ops.rowwise import flat_view, label_positions
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -101,13 +101,12 @@ class CrossEntropyLoss(Function):
                     f"[{target.min()}, {target.max()}]"
                 )
             self.labels = True
-            flat = label_positions(logp, target)  # (logp is a fresh C- or F-ordered array)
-            if flat is not None:
-                index = flat[1]  # where each example's label entry lies, kept for backward
-                picked = flat[0].take(index)  # log softmax(z_n)[y_n]
-            else:
-                index = (np.arange(n), target)
-                picked = logp[index]
+            found = label_positions(logp, target)
+            if found is None:  # (logp is normally a fresh C- or F-ordered array)
+                logp = np.ascontiguousarray(logp)
+                found = label_positions(logp, target)
+            flat, index = found  # index: each label entry's place, kept for backward
+            picked = flat.take(index)  # log softmax(z_n)[y_n]
         else:
             if target.shape != logits.shape:
                 raise ValueError(
@@ -124,11 +123,8 @@ class CrossEntropyLoss(Function):
         logp, target, index = self.saved
         n = logp.shape[0]
         grad = np.exp(logp)  # softmax(z), laid out as logp
-        if self.labels:  # softmax - onehot
-            if isinstance(index, tuple):
-                grad[index] -= 1.0
-            else:  # the flat positions found in forward
-                (grad.reshape(-1) if grad.flags.c_contiguous else grad.T.reshape(-1))[index] -= 1.0
+        if self.labels:  # softmax - onehot, at the flat positions found in forward
+            flat_view(grad)[index] -= 1.0
         else:
             grad -= target * 1.0  # softmax * sum(p) - p, with sum(p) = 1
             grad += np.exp(logp) * (target.sum(axis=1, keepdims=True) - 1.0)

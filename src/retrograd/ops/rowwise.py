@@ -89,16 +89,28 @@ def log_softmax_short_rows(a: np.ndarray) -> np.ndarray:
     return at.T
 
 
+def flat_view(a: np.ndarray) -> np.ndarray | None:
+    """The elements of a C- or Fortran-contiguous array as a 1-D view, in memory order
+    (writing it writes ``a``); None for other layouts. Shape: ``(N, K) -> (N*K,)``."""
+    if a.flags.c_contiguous:
+        return a.reshape(-1)
+    if a.flags.f_contiguous:
+        return a.T.reshape(-1)
+    return None
+
+
 def label_positions(a: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """A flat view of a contiguous ``(N, K)`` array and where ``a[n, labels[n]]`` lies in it.
+    """:func:`flat_view` of a contiguous ``(N, K)`` array and where ``a[n, labels[n]]`` lies in it.
 
     ``flat[pos]`` is ``a[np.arange(N), labels]`` (and writing ``flat[pos]`` writes those
-    entries of ``a``), for C- or Fortran-ordered ``a``; None for other layouts.
+    entries of ``a``), for C- or Fortran-ordered ``a``; None for other layouts. The same
+    positions index :func:`flat_view` of any array laid out as ``a``.
     Shape: ``(N, K)``, ``(N,)`` -> ``(N*K,)``, ``(N,)``.
     """
+    flat = flat_view(a)
+    if flat is None:
+        return None
     n, k = a.shape
     if a.flags.c_contiguous:  # row n starts at n*K
-        return a.reshape(-1), np.arange(0, n * k, k) + labels
-    if a.flags.f_contiguous:  # column c starts at c*N
-        return a.T.reshape(-1), labels * n + np.arange(n)
-    return None
+        return flat, np.arange(0, n * k, k) + labels
+    return flat, labels * n + np.arange(n)  # Fortran order: column c starts at c*N
